@@ -1,0 +1,73 @@
+// @ts-check
+/**
+ * The one messaging interface between SkyPanel's contexts.
+ *
+ * The service worker owns the Rust/wasm core and the account; the content script and the
+ * extension pages ask it things with `SkyPanel.send(type, payload)`. Every message type,
+ * its payload, its answer and who may send it are listed in `MESSAGES` below — this is the
+ * only place they are defined.
+ *
+ * Loaded as a classic script (content scripts cannot be modules) and by `import` in the
+ * service worker and pages; either way it defines `globalThis.SkyPanel`.
+ *
+ * Answers cross `chrome.runtime` as `{ok: true, value}` or `{ok: false, error: {name, message}}`;
+ * `send` turns the latter back into a rejected `Error` with the same name and message.
+ */
+(() => {
+  'use strict';
+  if (globalThis.SkyPanel) return;
+
+  /**
+   * @typedef {'any' | 'extension'} Audience  who may send: any context of this extension
+   *   (content scripts included) or only the extension's own pages.
+   * @typedef {{audience: Audience, doc: string}} MessageSpec
+   */
+
+  /** @type {Record<string, MessageSpec>} */
+  const MESSAGES = {
+    'core.status': {
+      audience: 'any',
+      doc: '{} → {coreVersion, signedIn: {did, handle, service} | null}',
+    },
+    'core.hello': {
+      audience: 'any',
+      doc: '{rows: [{owner}]} → {coreVersion, runs: [{account, start, len}]} — runs computed by the core',
+    },
+    'session.signIn': {
+      audience: 'extension',
+      doc: '{service, identifier, password} → {did, handle, service}; tokens stay in the worker',
+    },
+    'session.signOut': { audience: 'extension', doc: '{} → null' },
+    'timeline.get': {
+      audience: 'extension',
+      doc: '{limit?, cursor?} → {cursor, items: FeedItemSummary[]} for the signed-in account',
+    },
+  };
+
+  /**
+   * Sends a message to the service worker and resolves with its answer.
+   * @param {string} type one of the keys of MESSAGES
+   * @param {object} [payload]
+   * @returns {Promise<any>}
+   */
+  async function send(type, payload = {}) {
+    if (!(type in MESSAGES)) throw new Error(`SkyPanel: unknown message type ${type}`);
+    const answer = await chrome.runtime.sendMessage({ type, payload });
+    if (answer && answer.ok === true) return answer.value;
+    const info = (answer && answer.error) || { name: 'NoAnswer', message: 'the background worker did not answer' };
+    const error = new Error(info.message);
+    error.name = info.name;
+    throw error;
+  }
+
+  /**
+   * Turns anything thrown into the `{name, message}` that crosses messaging.
+   * @param {unknown} err
+   */
+  function toWireError(err) {
+    if (err instanceof Error) return { name: err.name || 'Error', message: err.message };
+    return { name: 'Error', message: String(err) };
+  }
+
+  globalThis.SkyPanel = Object.freeze({ MESSAGES, send, toWireError });
+})();

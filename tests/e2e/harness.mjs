@@ -1,0 +1,113 @@
+// @ts-check
+/**
+ * Shared setup for SkyPanel's end-to-end tests: real Chromium with the unpacked extension
+ * loaded from the repository root, the bsky.app replica, and the local Bluesky network
+ * described by $SKYPANEL_TEST_NETWORK (written by tests/network/serve.mjs).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { installReplica } from '../replica/routes.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The running network's description. */
+export function network() {
+  const path = process.env.SKYPANEL_TEST_NETWORK;
+  if (!path) throw new Error('SKYPANEL_TEST_NETWORK is not set: run the suite with `make test` (it starts the local Bluesky network)');
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export const CHROMIUM = process.env.SKYPANEL_CHROMIUM || '/usr/bin/chromium';
+
+/**
+ * Launches Chromium with the extension and the replica. Every console error from pages,
+ * extension pages and the service worker is collected in `errors`.
+ * @param {{headless?: boolean, replica?: boolean, viewport?: {width: number, height: number}}} [options]
+ */
+export async function launch(options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'skypanel-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: options.headless ?? true,
+    viewport: options.viewport ?? { width: 1000, height: 900 },
+    args: [
+      `--disable-extensions-except=${ROOT}`,
+      `--load-extension=${ROOT}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  /** @type {string[]} */
+  const errors = [];
+  const watch = (/** @type {string} */ where, /** @type {any} */ target) => {
+    target.on('console', (/** @type {any} */ msg) => {
+      if (msg.type() === 'error') errors.push(`${where}: ${msg.text()}`);
+    });
+  };
+  const watchPage = (/** @type {import('playwright-core').Page} */ page) => {
+    watch(`page ${page.url()}`, page);
+    page.on('pageerror', (err) => errors.push(`page ${page.url()}: uncaught ${err.message}`));
+  };
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
+  context.on('serviceworker', (w) => watch('service worker', w));
+
+  let [sw] = context.serviceWorkers();
+  sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  watch('service worker', sw);
+  const extensionId = new URL(sw.url()).host;
+
+  const replica = options.replica === false ? null : await installReplica(context, network());
+
+  return {
+    context,
+    sw,
+    extensionId,
+    errors,
+    replica,
+    /** Opens one of the extension's pages. @param {string} path e.g. 'extension/popup/popup.html' */
+    async openExtensionPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    /** Opens the replica's home timeline and waits for its first rows. */
+    async openBsky(path = '/') {
+      const page = await context.newPage();
+      await page.goto(`https://bsky.app${path}`);
+      await page.waitForFunction(() => document.documentElement.dataset.replicaReady === 'true' || document.documentElement.dataset.replicaError);
+      const failed = await page.evaluate(() => document.documentElement.dataset.replicaError);
+      if (failed) throw new Error(`the replica failed to start: ${failed}`);
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The visible timeline rows as the tests see them: author handle (from the testid), post
+ * path, and reposter handle if any.
+ * @param {import('playwright-core').Page} page
+ */
+export function visibleRows(page) {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid^="feedItem-by-"]'))
+      .filter((el) => /** @type {HTMLElement} */ (el).offsetParent !== null)
+      .map((el) => ({
+        author: (el.getAttribute('data-testid') || '').slice('feedItem-by-'.length),
+        href: el.querySelector('a[href*="/post/"]')?.getAttribute('href') ?? null,
+        repostBy: el.querySelector('a[aria-label^="Reposted by"]')?.getAttribute('href')?.split('/')[2] ?? null,
+      })),
+  );
+}

@@ -1,0 +1,170 @@
+// @ts-check
+/**
+ * The spine, end to end: the unpacked extension loads from the repository root, its
+ * service worker instantiates the Rust core compiled to wasm, the content script on the
+ * bsky.app replica gets answers computed by that core, the extension pages work, and the
+ * core fetches the same timeline from the local network in the browser as the native CLI.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, launch, network, visibleRows } from './harness.mjs';
+
+const VERSION = /^version = "([^"]+)"/m.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1];
+/** @type {Awaited<ReturnType<typeof launch>>} */
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Sends a message to the service worker from an extension page, as the pages do. */
+async function sendFromPage(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ type, payload = {}) {
+  return page.evaluate(
+    async ([t, p]) => {
+      try {
+        return { value: await /** @type {any} */ (globalThis).SkyPanel.send(t, p) };
+      } catch (err) {
+        return { error: { name: /** @type {Error} */ (err).name, message: /** @type {Error} */ (err).message } };
+      }
+    },
+    /** @type {[string, any]} */ ([type, payload]),
+  );
+}
+
+test('the extension loads from the repository root with its manifest', async () => {
+  const manifest = await browser.sw.evaluate(() => chrome.runtime.getManifest());
+  assert.equal(manifest.manifest_version, 3);
+  assert.equal(manifest.version, VERSION, 'manifest version follows the workspace version');
+  assert.ok(browser.sw.url().endsWith('/extension/background/service-worker.js'));
+  assert.deepEqual(manifest.permissions, ['storage'], 'only the permissions a feature uses');
+  assert.equal(manifest.host_permissions, undefined);
+});
+
+test('the service worker instantiates the wasm core and answers from it', async () => {
+  const page = await browser.openExtensionPage('extension/popup/popup.html');
+  const status = await sendFromPage(page, 'core.status');
+  assert.equal(status.value?.coreVersion, VERSION);
+  assert.equal(status.value?.signedIn, null);
+  await page.close();
+});
+
+test('the content script on bsky.app gets runs computed by the wasm core', async () => {
+  const page = await browser.openBsky();
+  await page.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
+  assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-skypanel-core')), VERSION);
+
+  // What the core answered for this tab must be the runs of the rows the page shows.
+  const rows = await visibleRows(page);
+  const owners = rows.map((r) => r.repostBy ?? r.author);
+  const expected = [];
+  owners.forEach((owner, i) => {
+    const last = expected.at(-1);
+    if (last && last.account === owner) last.len++;
+    else expected.push({ account: owner, start: i, len: 1 });
+  });
+  const net = network();
+  const grace = expected.find((r) => r.account === net.floods.posts.account);
+  assert.equal(grace?.len, net.floods.posts.count, 'the 12-post flood is one run');
+  const heidi = expected.find((r) => r.account === net.floods.reposts.account);
+  assert.equal(heidi?.len, net.floods.reposts.count, 'the 8-repost flood is one run, owned by the reposter');
+
+  // The content script reports again whenever the visible rows change: wait for the report
+  // about the rows read above (bounded), then compare it in full.
+  const latestReport = () =>
+    browser.sw.evaluate(async () => {
+      const all = await chrome.storage.session.get(null);
+      return Object.entries(all).filter(([k]) => k.startsWith('tab:')).map(([, v]) => v)[0] ?? null;
+    });
+  let record = await latestReport();
+  for (let i = 0; i < 50 && record?.rows !== owners.length; i++) {
+    await page.waitForTimeout(100);
+    record = await latestReport();
+  }
+  assert.ok(record, 'the service worker recorded the tab report');
+  assert.equal(record.rows, owners.length);
+  assert.deepEqual(record.runs, expected);
+  await page.close();
+});
+
+test('the popup and the options page open and show the state', async () => {
+  const popup = await browser.openExtensionPage('extension/popup/popup.html');
+  await popup.getByTestId('popup-core').filter({ hasText: `v${VERSION}` }).waitFor();
+  assert.equal(await popup.getByTestId('popup-account').textContent(), 'not signed in');
+  await popup.close();
+
+  const options = await browser.openExtensionPage('extension/options/options.html');
+  await options.getByTestId('options-sign-in').waitFor();
+  assert.equal(await options.getByTestId('options-signed-in').textContent(), 'Not signed in.');
+  await options.close();
+});
+
+test('a wrong app password gets its own clear message in the options page', async () => {
+  const net = network();
+  const options = await browser.openExtensionPage('extension/options/options.html');
+  await options.fill('#identifier', net.viewer.handle);
+  await options.fill('#password', 'not-the-password');
+  await options.fill('#service', net.pds);
+  await options.click('button[type=submit]');
+  const error = options.getByTestId('options-error');
+  await error.waitFor();
+  assert.match(await error.textContent() ?? '', /Invalid identifier or password.*app password/);
+  assert.equal(await options.getByTestId('options-signed-in').textContent(), 'Not signed in.');
+  await options.close();
+});
+
+test('the core fetches the same timeline in the browser (wasm) as natively (CLI)', async () => {
+  const net = network();
+  const options = await browser.openExtensionPage('extension/options/options.html');
+  await options.fill('#identifier', net.viewer.handle);
+  await options.fill('#password', net.password);
+  await options.fill('#service', net.pds);
+  await options.click('button[type=submit]');
+  await options.getByTestId('options-signed-in').filter({ hasText: `@${net.viewer.handle}` }).waitFor();
+
+  const popup = await browser.openExtensionPage('extension/popup/popup.html');
+  await popup.getByTestId('popup-account').filter({ hasText: `@${net.viewer.handle}` }).waitFor();
+
+  const inBrowser = await sendFromPage(options, 'timeline.get', { limit: 50 });
+  assert.equal(inBrowser.error, undefined, JSON.stringify(inBrowser.error));
+
+  const cli = join(ROOT, 'target', 'release', 'skypanel');
+  assert.ok(existsSync(cli), 'the build produced target/release/skypanel');
+  const native = JSON.parse(
+    execFileSync(cli, ['timeline', '--service', net.pds, '--handle', net.viewer.handle, '--limit', '50', '--json'], {
+      env: { ...process.env, SKYPANEL_APP_PASSWORD: net.password },
+      encoding: 'utf8',
+    }),
+  );
+  assert.ok(native.items.length >= 30, `the seeded timeline has at least 30 items, got ${native.items.length}`);
+  assert.deepEqual(inBrowser.value.items, native.items, 'the same posts, in the same order, with the same fields');
+
+  // Tokens never reach a content script's or page's reach: status answers carry no JWTs.
+  const status = await sendFromPage(popup, 'core.status');
+  assert.doesNotMatch(JSON.stringify(status), /Jwt|eyJ/);
+  await popup.close();
+  await options.close();
+});
+
+test('the worker answers after being stopped (nothing lives only in its memory)', async () => {
+  const page = await browser.openExtensionPage('extension/popup/popup.html');
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  const status = await sendFromPage(page, 'core.status');
+  assert.equal(status.value?.coreVersion, VERSION, 'a restarted worker re-instantiates the wasm');
+  assert.equal(status.value?.signedIn?.handle, network().viewer.handle, 'the session survived the restart');
+  const timeline = await sendFromPage(page, 'timeline.get', { limit: 5 });
+  assert.equal(timeline.value?.items.length, 5);
+  await page.close();
+});
+
+test('no console errors anywhere (pages, content script, service worker)', () => {
+  // The wrong-password test logs nothing: errors are shown in the page, not thrown.
+  assert.deepEqual(browser.errors, []);
+});

@@ -1,0 +1,179 @@
+// @ts-check
+/**
+ * The seeded world every SkyPanel test shares: realistic accounts and a home timeline for
+ * the viewer (alice.test) with the patterns SkyPanel exists for — a flood of 12 posts from
+ * one account, 8 reposts in a row from another, thread slices, quotes, images, link cards,
+ * and rich text whose facets need UTF-8 byte offsets (emoji, accents, CJK).
+ *
+ * Records carry explicit, increasing `createdAt` times one minute apart, so the timeline's
+ * order is known in advance and does not depend on how fast the seed runs.
+ */
+import { AtpAgent } from '@atproto/api';
+import { makePng } from './png.mjs';
+
+export const PASSWORD = 'skypanel-test-password';
+
+/** The accounts: short name → profile. alice.test is the viewer. */
+export const ACCOUNTS = {
+  alice: { displayName: 'Alice Viewer', description: 'The account the tests sign in as.', colors: [[16, 131, 254], [255, 255, 255]] },
+  bob: { displayName: 'Bob Builder', description: 'Builds things. Links a lot.', colors: [[255, 140, 0], [40, 40, 40]] },
+  carla: { displayName: 'Carla Núñez', description: 'Fotografía y café ☕', colors: [[200, 30, 90], [250, 220, 230]] },
+  dan: { displayName: 'Dan 🚀', description: 'Rockets, mostly.', colors: [[20, 160, 80], [230, 255, 230]] },
+  eve: { displayName: 'Eve', description: 'Starts threads.', colors: [[120, 60, 200], [240, 230, 255]] },
+  frank: { displayName: 'Frank', description: 'Replies to threads.', colors: [[90, 90, 90], [200, 200, 200]] },
+  grace: { displayName: 'Grace 優雅', description: 'Posts in bursts. 連投します。', colors: [[0, 150, 160], [220, 250, 250]] },
+  heidi: { displayName: 'Heidi', description: 'Reposts everything good.', colors: [[220, 180, 0], [60, 40, 0]] },
+  ivan: { displayName: 'Ivan', description: 'Alice does not follow Ivan.', colors: [[160, 40, 40], [255, 235, 235]] },
+};
+
+/** The viewer follows everyone but ivan. */
+const FOLLOWED = ['bob', 'carla', 'dan', 'eve', 'frank', 'grace', 'heidi'];
+
+/**
+ * Builds post text and facets from parts; byte offsets are UTF-8, as the lexicon requires.
+ * @param {Array<string | {link: string, text?: string} | {mention: string, did: string} | {tag: string}>} parts
+ */
+export function richText(parts) {
+  let text = '';
+  const facets = [];
+  for (const part of parts) {
+    const start = Buffer.byteLength(text, 'utf8');
+    if (typeof part === 'string') {
+      text += part;
+      continue;
+    }
+    let shown;
+    let feature;
+    if ('link' in part) {
+      shown = part.text ?? part.link;
+      feature = { $type: 'app.bsky.richtext.facet#link', uri: part.link };
+    } else if ('mention' in part) {
+      shown = `@${part.mention}`;
+      feature = { $type: 'app.bsky.richtext.facet#mention', did: part.did };
+    } else {
+      shown = `#${part.tag}`;
+      feature = { $type: 'app.bsky.richtext.facet#tag', tag: part.tag };
+    }
+    text += shown;
+    facets.push({ index: { byteStart: start, byteEnd: start + Buffer.byteLength(shown, 'utf8') }, features: [feature] });
+  }
+  return { text, facets };
+}
+
+/**
+ * Seeds the network and returns what tests need to know about it.
+ * @param {import('@atproto/dev-env').TestNetwork} network
+ */
+export async function seed(network) {
+  const pdsUrl = network.pds.url;
+  let clock = Date.now() - 6 * 60 * 60 * 1000;
+  const nextTime = () => new Date((clock += 60_000)).toISOString();
+
+  /** @type {Record<string, {did: string, handle: string, displayName: string, agent: AtpAgent}>} */
+  const users = {};
+  for (const [name, profile] of Object.entries(ACCOUNTS)) {
+    const agent = new AtpAgent({ service: pdsUrl });
+    const handle = `${name}.test`;
+    await agent.createAccount({ handle, email: `${name}@skypanel.test`, password: PASSWORD });
+    const avatar = await agent.uploadBlob(makePng(96, 96, /** @type {any} */ (profile.colors[0]), /** @type {any} */ (profile.colors[1])), { encoding: 'image/png' });
+    await agent.com.atproto.repo.putRecord({
+      repo: agent.session?.did ?? '',
+      collection: 'app.bsky.actor.profile',
+      rkey: 'self',
+      record: { $type: 'app.bsky.actor.profile', displayName: profile.displayName, description: profile.description, avatar: avatar.data.blob },
+    });
+    users[name] = { did: agent.session?.did ?? '', handle, displayName: profile.displayName, agent };
+  }
+
+  const alice = users.alice;
+  for (const name of FOLLOWED) {
+    await alice.agent.app.bsky.graph.follow.create({ repo: alice.did }, { subject: users[name].did, createdAt: nextTime() });
+  }
+
+  /** @typedef {{uri: string, cid: string}} Ref */
+  /** @type {Array<{kind: 'post' | 'repost', by: string, uri: string}>} */
+  const log = [];
+
+  /**
+   * @param {string} name
+   * @param {{text: string, facets?: any[]}} content
+   * @param {{embed?: any, reply?: {root: Ref, parent: Ref}, langs?: string[]}} [extra]
+   * @returns {Promise<Ref>}
+   */
+  async function post(name, content, extra = {}) {
+    const u = users[name];
+    const record = { $type: 'app.bsky.feed.post', text: content.text, createdAt: nextTime(), ...extra };
+    if (content.facets?.length) record.facets = content.facets;
+    const res = await u.agent.app.bsky.feed.post.create({ repo: u.did }, record);
+    log.push({ kind: 'post', by: name, uri: res.uri });
+    return { uri: res.uri, cid: res.cid };
+  }
+
+  /** @param {string} name @param {Ref} subject */
+  async function repost(name, subject) {
+    const u = users[name];
+    await u.agent.app.bsky.feed.repost.create({ repo: u.did }, { subject, createdAt: nextTime() });
+    log.push({ kind: 'repost', by: name, uri: subject.uri });
+  }
+
+  /** @param {string} name @param {Buffer} png @param {string} alt */
+  async function image(name, png, alt) {
+    const blob = await users[name].agent.uploadBlob(png, { encoding: 'image/png' });
+    return { alt, image: blob.data.blob, aspectRatio: { width: 4, height: 3 } };
+  }
+
+  // Older posts by accounts alice does not follow, to be reposted later.
+  const ivanPosts = [];
+  for (let i = 1; i <= 4; i++) ivanPosts.push(await post('ivan', { text: `Ivan's note ${i}: nobody here follows me yet.` }));
+
+  await post('alice', { text: 'Trying SkyPanel today.' });
+  const bobHello = await post('bob', richText([
+    'Hello Bluesky 👋 read ', { link: 'https://example.com/skypanel?ref=bsky', text: 'example.com/skypanel' },
+    ' with ', { mention: 'carla.test', did: users.carla.did }, ' ', { tag: 'skypanel' },
+  ]));
+  const carlaPhoto = await post('carla', richText(['Café con leche ☕ — mañana en la playa ', { tag: 'fotografía' }]), {
+    embed: { $type: 'app.bsky.embed.images', images: [await image('carla', makePng(320, 240, [230, 170, 90], [250, 240, 220]), 'A cup of coffee on a beach table')] },
+    langs: ['es'],
+  });
+  const thumb = await users.dan.agent.uploadBlob(makePng(160, 90, [20, 160, 80], [0, 0, 0]), { encoding: 'image/png' });
+  const danLink = await post('dan', { text: 'Launch window opens tomorrow 🚀🚀' }, {
+    embed: {
+      $type: 'app.bsky.embed.external',
+      external: { uri: 'https://example.org/launch', title: 'Launch schedule', description: 'Everything about tomorrow\'s launch.', thumb: thumb.data.blob },
+    },
+  });
+
+  // A thread: eve's root, frank's reply, eve's answer — slices in alice's timeline.
+  const eveRoot = await post('eve', { text: 'Thread: what should a Bluesky client fold away? 🧵' });
+  const frankReply = await post('frank', { text: 'Floods of reposts from one account, for a start.' }, { reply: { root: eveRoot, parent: eveRoot } });
+  await post('eve', { text: 'Agreed — and long runs of posts from one person.' }, { reply: { root: eveRoot, parent: frankReply } });
+
+  // The flood: grace posts 12 times in a row.
+  const graceTexts = ['おはよう ☀️', 'Coffee first.', '連投ごめんなさい', 'Thread of thoughts, 1/9', '2/9: naïve café façade', '3/9: 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 is fun', '4/9: 👩‍👩‍👧‍👦 families are one grapheme', '5/9', '6/9: 한국어도 조금', '7/9', '8/9', '9/9 done! 🎉'];
+  for (const text of graceTexts) await post('grace', { text });
+
+  // The repost flood: heidi reposts 8 posts in a row (some by people alice does not follow).
+  const repostTargets = [bobHello, carlaPhoto, danLink, ...ivanPosts, eveRoot];
+  for (const subject of repostTargets) await repost('heidi', subject);
+
+  await post('bob', { text: 'Quoting this because it is lovely.' }, {
+    embed: { $type: 'app.bsky.embed.record', record: carlaPhoto },
+  });
+  await post('carla', { text: '¡Gracias! 😊' }, { reply: { root: bobHello, parent: bobHello } });
+  for (let i = 1; i <= 4; i++) await post('dan', { text: `T-minus ${5 - i} hours` });
+  await post('frank', { text: 'Quiet day.' });
+  await post('bob', { text: 'Last one for today.' });
+
+  await network.processAll();
+
+  return {
+    pds: pdsUrl,
+    appview: network.bsky.url,
+    plc: network.plc.url,
+    password: PASSWORD,
+    viewer: { handle: alice.handle, did: alice.did },
+    accounts: Object.fromEntries(Object.entries(users).map(([name, u]) => [name, { did: u.did, handle: u.handle, displayName: u.displayName }])),
+    floods: { posts: { account: users.grace.handle, count: graceTexts.length }, reposts: { account: users.heidi.handle, count: repostTargets.length } },
+    log,
+  };
+}
