@@ -1,0 +1,46 @@
+// @ts-check
+/**
+ * The offline demo: Chromium with SkyPanel loaded, on the bsky.app replica backed by the
+ * local Bluesky network, signed in as the seeded viewer. Run it with `make demo`.
+ *   node demo.mjs                 a visible browser; close it to stop
+ *   node demo.mjs --screenshot D  headless; writes D/bsky.png and D/popup.png and exits
+ */
+import { join } from 'node:path';
+import { launch, network } from '../e2e/harness.mjs';
+
+const shotDir = process.argv.includes('--screenshot') ? process.argv[process.argv.indexOf('--screenshot') + 1] : null;
+const net = network();
+const browser = await launch({ headless: Boolean(shotDir), viewport: { width: 1100, height: 900 } });
+
+// Sign the extension in as the seeded viewer, through its own options page.
+const options = await browser.openExtensionPage('extension/options/options.html');
+await options.fill('#identifier', net.viewer.handle);
+await options.fill('#password', net.password);
+await options.fill('#service', net.pds);
+await options.click('button[type=submit]');
+await options.getByTestId('options-signed-in').filter({ hasText: `@${net.viewer.handle}` }).waitFor();
+
+const bsky = await browser.openBsky();
+await bsky.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
+
+if (shotDir) {
+  // Let every image in the viewport load (they are lazy) before the picture is taken.
+  await bsky.waitForFunction(() =>
+    Array.from(document.images)
+      .filter((img) => img.getBoundingClientRect().top < innerHeight && img.offsetParent !== null)
+      .every((img) => img.complete && img.naturalWidth > 0),
+  );
+  await bsky.screenshot({ path: join(shotDir, 'bsky.png') });
+  const popup = await browser.openExtensionPage('extension/popup/popup.html');
+  await popup.setViewportSize({ width: 330, height: 190 });
+  await popup.getByTestId('popup-account').filter({ hasText: '@' }).waitFor();
+  await popup.screenshot({ path: join(shotDir, 'popup.png') });
+  await browser.close();
+  console.log(`screenshots written to ${shotDir}`);
+} else {
+  await options.close();
+  await bsky.bringToFront();
+  console.log(`SkyPanel demo running: bsky.app replica signed in as @${net.viewer.handle} (password: ${net.password}).`);
+  console.log('Close the browser window (or press Ctrl-C) to stop.');
+  await new Promise((resolve) => browser.context.on('close', resolve));
+}
