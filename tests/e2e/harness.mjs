@@ -65,6 +65,12 @@ export async function launch(options = {}) {
   watch('service worker', sw);
   const extensionId = new URL(sw.url()).host;
 
+  // Developer mode turns on Chrome's error collection for the extension: errors thrown in
+  // its content scripts, pages and worker then show up in extensionInfo().runtimeErrors.
+  const extensionsPage = await context.newPage();
+  await extensionsPage.goto('chrome://extensions/');
+  await extensionsPage.evaluate(() => /** @type {any} */ (globalThis).chrome.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true }));
+
   const replica = options.replica === false ? null : await installReplica(context, network());
 
   return {
@@ -73,6 +79,16 @@ export async function launch(options = {}) {
     extensionId,
     errors,
     replica,
+    /**
+     * Chrome's own view of the extension (chrome://extensions): install warnings, manifest
+     * errors, runtime errors and warnings.
+     */
+    async extensionInfo() {
+      return extensionsPage.evaluate(
+        (id) => new Promise((resolve) => /** @type {any} */ (globalThis).chrome.developerPrivate.getExtensionInfo(id, resolve)),
+        extensionId,
+      );
+    },
     /** Opens one of the extension's pages. @param {string} path e.g. 'extension/popup/popup.html' */
     async openExtensionPage(path) {
       const page = await context.newPage();
@@ -93,6 +109,33 @@ export async function launch(options = {}) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Evaluates an expression in the content script's isolated world on `page` (through the
+ * DevTools protocol, as Playwright has no API for extension worlds). Resolves promises.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {import('playwright-core').Page} page
+ * @param {string} expression
+ */
+export async function evalInContentScript(context, page, expression) {
+  const cdp = await context.newCDPSession(page);
+  /** @type {number[]} */
+  const worlds = [];
+  cdp.on('Runtime.executionContextCreated', ({ context: c }) => {
+    if (c.auxData?.type === 'isolated' && c.origin.startsWith('chrome-extension://')) worlds.push(c.id);
+  });
+  await cdp.send('Runtime.enable');
+  if (!worlds.length) throw new Error('no content-script world found on the page');
+  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+    expression,
+    contextId: worlds[0],
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  await cdp.detach();
+  if (exceptionDetails) throw new Error(`content-script evaluation failed: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+  return result.value;
 }
 
 /**

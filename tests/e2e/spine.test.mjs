@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, launch, network, visibleRows } from './harness.mjs';
+import { ROOT, evalInContentScript, launch, network, visibleRows } from './harness.mjs';
 
 const VERSION = /^version = "([^"]+)"/m.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1];
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -164,7 +164,39 @@ test('the worker answers after being stopped (nothing lives only in its memory)'
   await page.close();
 });
 
-test('no console errors anywhere (pages, content script, service worker)', () => {
+test('a content script cannot sign in, read the timeline, or see tokens', async () => {
+  const page = await browser.openBsky();
+  await page.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
+  const answers = await evalInContentScript(
+    browser.context,
+    page,
+    `(async () => {
+      const attempt = (type, payload) => SkyPanel.send(type, payload).then((v) => ({ value: v }), (e) => ({ error: e.name }));
+      return {
+        signIn: await attempt('session.signIn', { service: 'http://127.0.0.1:1', identifier: 'x', password: 'y' }),
+        timeline: await attempt('timeline.get', {}),
+        status: await attempt('core.status', {}),
+        storage: await chrome.storage.session.get(null).then((v) => Object.keys(v), (e) => 'refused: ' + e.message),
+      };
+    })()`,
+  );
+  assert.deepEqual(answers.signIn, { error: 'Forbidden' });
+  assert.deepEqual(answers.timeline, { error: 'Forbidden' });
+  assert.equal(answers.status.value.signedIn.handle, network().viewer.handle);
+  assert.doesNotMatch(JSON.stringify(answers.status), /Jwt|eyJ/);
+  assert.match(String(answers.storage), /^refused/, 'session storage (where tokens live) is closed to content scripts');
+  await page.close();
+});
+
+test('no console errors anywhere (pages, content script, service worker)', async () => {
   // The wrong-password test logs nothing: errors are shown in the page, not thrown.
   assert.deepEqual(browser.errors, []);
+  // Chrome's extension error collection also sees the content script's isolated world.
+  const info = await browser.extensionInfo();
+  assert.equal(info.state, 'ENABLED');
+  assert.deepEqual(
+    { installWarnings: info.installWarnings, manifestErrors: info.manifestErrors, runtimeErrors: info.runtimeErrors, runtimeWarnings: info.runtimeWarnings },
+    { installWarnings: [], manifestErrors: [], runtimeErrors: [], runtimeWarnings: [] },
+    'chrome://extensions shows no error or warning for SkyPanel',
+  );
 });
