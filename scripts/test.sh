@@ -53,7 +53,7 @@ stage() {
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   PASSED=$((PASSED + p))
   FAILED=$((FAILED + f))
-  SUMMARY+=("$(printf '%-6s %4d passed, %d failed' "$name" "$p" "$f")")
+  SUMMARY+=("$(printf '%-12s %4d passed, %d failed' "$name" "$p" "$f")")
 }
 
 stage fmt check cargo fmt --all --check

@@ -22,6 +22,11 @@ export function network() {
 
 export const CHROMIUM = process.env.SKYPANEL_CHROMIUM || '/usr/bin/chromium';
 
+/** Throwaway profiles still on disk; removed however the process ends. */
+const profiles = new Set();
+process.on('exit', () => profiles.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(signal, () => process.exit(130));
+
 /**
  * Launches Chromium with the extension and the replica. Every console error from pages,
  * extension pages and the service worker is collected in `errors`.
@@ -29,6 +34,7 @@ export const CHROMIUM = process.env.SKYPANEL_CHROMIUM || '/usr/bin/chromium';
  */
 export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'skypanel-profile-'));
+  profiles.add(profile);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
@@ -107,6 +113,7 @@ export async function launch(options = {}) {
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      profiles.delete(profile);
     },
   };
 }

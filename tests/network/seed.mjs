@@ -143,6 +143,18 @@ export async function seed(network) {
     },
   });
 
+  // A video post. The reference network has no video service, so the blob is a minimal MP4
+  // container (not playable); the AppView still answers with a video#view, and the PDS
+  // serves the original bytes through com.atproto.sync.getBlob.
+  const mp4 = Buffer.concat([
+    Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2'),
+    Buffer.from([0, 0, 0, 8]), Buffer.from('mdat'),
+  ]);
+  const video = await users.dan.agent.uploadBlob(mp4, { encoding: 'video/mp4' });
+  await post('dan', { text: 'Static fire test, 2 seconds of it 🔥' }, {
+    embed: { $type: 'app.bsky.embed.video', video: video.data.blob, alt: 'Engine static fire', aspectRatio: { width: 16, height: 9 } },
+  });
+
   // A thread: eve's root, frank's reply, eve's answer — slices in alice's timeline.
   const eveRoot = await post('eve', { text: 'Thread: what should a Bluesky client fold away? 🧵' });
   const frankReply = await post('frank', { text: 'Floods of reposts from one account, for a start.' }, { reply: { root: eveRoot, parent: eveRoot } });

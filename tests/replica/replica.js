@@ -157,6 +157,9 @@
           text({}, [String(r.value?.text ?? '')]),
         ]);
       }
+      case 'app.bsky.embed.video#view':
+        // The local network serves no HLS; show the player frame without loading media.
+        return view({ class: 'embed video', role: 'img', 'aria-label': `Video: ${embed.alt ?? ''}` }, [text({ class: 'css-146c3p1 muted' }, ['▶ ', embed.alt ?? 'Video'])]);
       case 'app.bsky.embed.recordWithMedia#view':
         return view({}, [embedView(embed.media), embedView({ ...embed.record, $type: 'app.bsky.embed.record#view' })]);
       default:
@@ -276,14 +279,22 @@
      * @param {string} testid 'followingFeedPage' | 'customFeedPage'
      * @param {string} endpoint replica API path
      */
-    constructor(testid, endpoint) {
+    constructor(testid, endpoint, composePrompt = false) {
       this.endpoint = endpoint;
       this.cursor = /** @type {string | undefined} */ (undefined);
       this.done = false;
       this.loading = false;
       this.shown = new Set();
       this.newest = /** @type {string | undefined} */ (undefined);
-      this.rows = view({}, [view()]); // containerRef: aboveTheFoldDetector first
+      // containerRef: a zero-height aboveTheFoldDetector first, then (Following only) the
+      // compose prompt row, then the feed rows.
+      this.rows = view({}, [view()]);
+      if (composePrompt) {
+        this.rows.append(view({ class: 'list-row compose-prompt' }, [
+          view({ class: 'row', role: 'button', tabindex: '0', 'aria-label': 'Compose new post' }, [text({ class: 'css-146c3p1 muted' }, ["What's up?"])]),
+        ]));
+      }
+      this.head = /** @type {Element} */ (this.rows.lastElementChild);
       this.sentinel = view({ class: 'tail-sentinel' });
       this.rows.append(this.sentinel);
       this.el = view({ 'data-testid': testid }, [
@@ -339,7 +350,7 @@
     async refresh() {
       const page = await this.fetchPage(undefined);
       this.shown = new Set();
-      for (const row of Array.from(this.rows.children)) if (row !== this.sentinel && row !== this.rows.firstChild) row.remove();
+      for (const row of Array.from(this.rows.querySelectorAll(':scope > .list-row:not(.compose-prompt)'))) row.remove();
       const frag = document.createDocumentFragment();
       for (const item of page.feed) for (const row of sliceRows(item, app.viewer, this.shown)) frag.append(row);
       this.rows.insertBefore(frag, this.sentinel);
@@ -365,7 +376,7 @@
       const fresh = await this.checkForNew();
       const frag = document.createDocumentFragment();
       for (const item of fresh) for (const row of sliceRows(item, app.viewer, this.shown)) frag.append(row);
-      this.rows.insertBefore(frag, this.rows.firstChild?.nextSibling ?? this.sentinel);
+      this.rows.insertBefore(frag, this.head.nextSibling);
       if (fresh.length) this.newest = fresh[0].post?.uri;
       scrollTo(0, 0);
       return fresh.length;
@@ -452,7 +463,7 @@
         });
         return tab;
       });
-      this.pages = [new FeedPage('followingFeedPage', '/__replica/api/timeline'), new FeedPage('customFeedPage', '/__replica/api/discover')];
+      this.pages = [new FeedPage('followingFeedPage', '/__replica/api/timeline', true), new FeedPage('customFeedPage', '/__replica/api/discover')];
       this.loadLatestBtn = h('button', { role: 'button', type: 'button', class: 'css-175oi2r load-latest', 'data-testid': 'loadLatestBtn', 'aria-label': 'Load new posts', hidden: '' }, [text({}, ['Load new posts'])]);
       this.loadLatestBtn.addEventListener('click', async () => {
         /** @type {HTMLElement} */ (this.loadLatestBtn).hidden = true;
