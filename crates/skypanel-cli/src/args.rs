@@ -95,30 +95,17 @@ mod tests {
     use super::*;
 
     fn parse_str(args: &[&str]) -> Result<Command, String> {
-        parse(
-            std::iter::once("skypanel")
-                .chain(args.iter().copied())
-                .map(OsString::from),
-        )
+        parse(std::iter::once("skypanel").chain(args.iter().copied()).map(OsString::from))
     }
 
     #[test]
     fn timeline_options() {
-        let Command::Timeline(t) = parse_str(&[
-            "timeline",
-            "--handle",
-            "alice.test",
-            "--limit",
-            "5",
-            "--json",
-        ])
-        .unwrap() else {
+        let Command::Timeline(t) =
+            parse_str(&["timeline", "--handle", "alice.test", "--limit", "5", "--json"]).unwrap()
+        else {
             panic!("expected timeline");
         };
-        assert_eq!(
-            (t.handle.as_str(), t.limit, t.json),
-            ("alice.test", 5, true)
-        );
+        assert_eq!((t.handle.as_str(), t.limit, t.json), ("alice.test", 5, true));
         assert_eq!(t.service, "https://bsky.social");
     }
 
@@ -129,10 +116,7 @@ mod tests {
             .err()
             .unwrap()
             .contains("1 to 100"));
-        assert!(parse_str(&["frobnicate"])
-            .err()
-            .unwrap()
-            .contains("unknown command"));
+        assert!(parse_str(&["frobnicate"]).err().unwrap().contains("unknown command"));
         assert!(parse_str(&["--bogus"]).is_err());
     }
 }

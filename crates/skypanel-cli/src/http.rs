@@ -16,9 +16,7 @@ impl UreqTransport {
             .timeout_global(Some(Duration::from_secs(30)))
             .user_agent(concat!("skypanel/", env!("CARGO_PKG_VERSION")))
             .build();
-        UreqTransport {
-            agent: config.into(),
-        }
+        UreqTransport { agent: config.into() }
     }
 }
 
@@ -47,14 +45,7 @@ impl Transport for UreqTransport {
             .iter()
             .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
             .collect();
-        let body = response
-            .body_mut()
-            .read_to_vec()
-            .map_err(|e| e.to_string())?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        let body = response.body_mut().read_to_vec().map_err(|e| e.to_string())?;
+        Ok(HttpResponse { status, headers, body })
     }
 }

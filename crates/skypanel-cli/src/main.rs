@@ -43,17 +43,13 @@ fn timeline(args: TimelineArgs) -> Result<(), String> {
     let password = match std::env::var("SKYPANEL_APP_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
         _ => {
-            return Err(
-                "set SKYPANEL_APP_PASSWORD to an app password for the account \
+            return Err("set SKYPANEL_APP_PASSWORD to an app password for the account \
                         (Bluesky: Settings → Privacy and security → App passwords)"
-                    .into(),
-            )
+                .into())
         }
     };
-    let mut client =
-        Client::new(http::UreqTransport::new(), &args.service).map_err(|e| e.to_string())?;
-    pollster::block_on(client.create_session(&args.handle, &password))
-        .map_err(|e| e.to_string())?;
+    let mut client = Client::new(http::UreqTransport::new(), &args.service).map_err(|e| e.to_string())?;
+    pollster::block_on(client.create_session(&args.handle, &password)).map_err(|e| e.to_string())?;
     let page = pollster::block_on(client.get_timeline(args.limit, args.cursor.as_deref()))
         .map_err(|e| e.to_string())?;
     let items = page.summaries();

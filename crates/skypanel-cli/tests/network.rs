@@ -9,11 +9,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn network() -> Value {
-    let path = std::env::var("SKYPANEL_TEST_NETWORK").expect(
-        "SKYPANEL_TEST_NETWORK is not set: run through `make test` or scripts/with-network.sh",
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("network description readable"))
-        .unwrap()
+    let path = std::env::var("SKYPANEL_TEST_NETWORK")
+        .expect("SKYPANEL_TEST_NETWORK is not set: run through `make test` or scripts/with-network.sh");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("network description readable")).unwrap()
 }
 
 fn skypanel(net: &Value, password: &str, args: &[&str]) -> Output {
@@ -28,11 +26,7 @@ fn skypanel(net: &Value, password: &str, args: &[&str]) -> Output {
 
 fn timeline(net: &Value, args: &[&str]) -> Value {
     let out = skypanel(net, net["password"].as_str().unwrap(), args);
-    assert!(
-        out.status.success(),
-        "skypanel failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "skypanel failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("--json prints JSON")
 }
 
@@ -40,11 +34,7 @@ fn timeline(net: &Value, args: &[&str]) -> Value {
 fn longest_run(items: &[Value], who: &str, owner: impl Fn(&Value) -> Option<String>) -> usize {
     let (mut best, mut current) = (0, 0);
     for item in items {
-        current = if owner(item).as_deref() == Some(who) {
-            current + 1
-        } else {
-            0
-        };
+        current = if owner(item).as_deref() == Some(who) { current + 1 } else { 0 };
         best = best.max(current);
     }
     best
@@ -56,17 +46,11 @@ fn timeline_shows_the_seeded_floods_natively() {
     let net = network();
     let page = timeline(&net, &["--limit", "100", "--json"]);
     let items = page["items"].as_array().unwrap();
-    assert!(
-        items.len() >= 30,
-        "seeded timeline has {} items",
-        items.len()
-    );
+    assert!(items.len() >= 30, "seeded timeline has {} items", items.len());
 
     let flood = &net["floods"]["posts"];
     let posts = longest_run(items, flood["account"].as_str().unwrap(), |i| {
-        i.get("repostedBy")
-            .is_none()
-            .then(|| i["author"].as_str().unwrap().to_owned())
+        i.get("repostedBy").is_none().then(|| i["author"].as_str().unwrap().to_owned())
     });
     assert_eq!(posts as u64, flood["count"].as_u64().unwrap());
 
@@ -77,12 +61,8 @@ fn timeline_shows_the_seeded_floods_natively() {
     assert_eq!(run as u64, reposts["count"].as_u64().unwrap());
 
     // Non-ASCII text survives the trip intact, and replies name their parent.
-    assert!(items
-        .iter()
-        .any(|i| i["text"] == "4/9: 👩‍👩‍👧‍👦 families are one grapheme"));
-    assert!(items
-        .iter()
-        .any(|i| i["text"] == "¡Gracias! 😊" && i["replyParent"].as_str().is_some()));
+    assert!(items.iter().any(|i| i["text"] == "4/9: 👩‍👩‍👧‍👦 families are one grapheme"));
+    assert!(items.iter().any(|i| i["text"] == "¡Gracias! 😊" && i["replyParent"].as_str().is_some()));
 }
 
 #[test]
@@ -90,17 +70,10 @@ fn timeline_shows_the_seeded_floods_natively() {
 fn cursor_pagination_continues_without_overlap() {
     let net = network();
     let first = timeline(&net, &["--limit", "10", "--json"]);
-    let cursor = first["cursor"]
-        .as_str()
-        .expect("a first page of 10 has a cursor");
+    let cursor = first["cursor"].as_str().expect("a first page of 10 has a cursor");
     let second = timeline(&net, &["--limit", "10", "--json", "--cursor", cursor]);
     let uris = |p: &Value| -> Vec<String> {
-        p["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["uri"].as_str().unwrap().to_owned())
-            .collect()
+        p["items"].as_array().unwrap().iter().map(|i| i["uri"].as_str().unwrap().to_owned()).collect()
     };
     let (a, b) = (uris(&first), uris(&second));
     assert_eq!((a.len(), b.len()), (10, 10));
@@ -114,10 +87,7 @@ fn wrong_password_fails_with_advice_and_exit_code_1() {
     let out = skypanel(&net, "definitely-wrong", &["--json"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("AuthenticationRequired") && stderr.contains("app password"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("AuthenticationRequired") && stderr.contains("app password"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
 

@@ -25,11 +25,7 @@ pub fn account_runs<S: AsRef<str>>(owners: &[S]) -> Vec<Run> {
         let owner = owner.as_ref();
         match runs.last_mut() {
             Some(run) if run.account == owner => run.len += 1,
-            _ => runs.push(Run {
-                account: owner.to_owned(),
-                start: i,
-                len: 1,
-            }),
+            _ => runs.push(Run { account: owner.to_owned(), start: i, len: 1 }),
         }
     }
     runs
@@ -50,21 +46,9 @@ mod tests {
         assert_eq!(
             runs,
             vec![
-                Run {
-                    account: "a".into(),
-                    start: 0,
-                    len: 2
-                },
-                Run {
-                    account: "b".into(),
-                    start: 2,
-                    len: 1
-                },
-                Run {
-                    account: "a".into(),
-                    start: 3,
-                    len: 3
-                },
+                Run { account: "a".into(), start: 0, len: 2 },
+                Run { account: "b".into(), start: 2, len: 1 },
+                Run { account: "a".into(), start: 3, len: 3 },
             ]
         );
     }
@@ -80,16 +64,11 @@ mod tests {
             })
             .collect();
         let runs = account_runs(&owners);
-        let rebuilt: Vec<String> = runs
-            .iter()
-            .flat_map(|r| std::iter::repeat_n(r.account.clone(), r.len))
-            .collect();
+        let rebuilt: Vec<String> =
+            runs.iter().flat_map(|r| std::iter::repeat_n(r.account.clone(), r.len)).collect();
         assert_eq!(rebuilt, owners);
         for pair in runs.windows(2) {
-            assert_ne!(
-                pair[0].account, pair[1].account,
-                "adjacent runs must differ"
-            );
+            assert_ne!(pair[0].account, pair[1].account, "adjacent runs must differ");
             assert_eq!(pair[0].start + pair[0].len, pair[1].start);
         }
     }

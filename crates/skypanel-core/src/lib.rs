@@ -2,8 +2,9 @@
 //!
 //! This crate holds the data model for the parts of the AT Protocol that SkyPanel reads
 //! ([`model`]), an XRPC client that speaks to a PDS or AppView through a caller-supplied
-//! [`xrpc::Transport`] ([`xrpc`]), and the timeline logic the extension and the terminal
-//! reader share ([`grouping`]). It depends on neither the browser nor an HTTP stack:
+//! [`xrpc::Transport`] ([`xrpc`]), rich text ([`richtext`]), identifiers and bsky.app links
+//! ([`uri`]), and the timeline logic the extension and the terminal reader share
+//! ([`grouping`]). It depends on neither the browser nor an HTTP stack:
 //! `skypanel-wasm` plugs in the browser's `fetch`, `skypanel-cli` a native client, and both
 //! get the same behaviour. Nothing here panics on bad input; every failure is an [`Error`]
 //! whose message says what to do next.
@@ -11,6 +12,8 @@
 pub mod error;
 pub mod grouping;
 pub mod model;
+pub mod richtext;
+pub mod uri;
 pub mod xrpc;
 
 pub use error::Error;

@@ -23,17 +23,9 @@ impl Transport for FetchTransport {
             None => builder.send().await,
         };
         let response = sent.map_err(|e| e.to_string())?;
-        let headers = response
-            .headers()
-            .entries()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
+        let headers = response.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
         let status = response.status();
         let body = response.binary().await.map_err(|e| e.to_string())?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        Ok(HttpResponse { status, headers, body })
     }
 }

@@ -25,12 +25,8 @@ pub fn version() -> String {
 /// Takes `string[]`, returns `{account, start, len}[]`.
 #[wasm_bindgen(js_name = accountRuns)]
 pub fn account_runs(owners: JsValue) -> Result<JsValue, JsValue> {
-    let owners: Vec<String> = serde_wasm_bindgen::from_value(owners).map_err(|e| {
-        js_error(
-            "InvalidInput",
-            &format!("accountRuns expects an array of handles: {e}"),
-        )
-    })?;
+    let owners: Vec<String> = serde_wasm_bindgen::from_value(owners)
+        .map_err(|e| js_error("InvalidInput", &format!("accountRuns expects an array of handles: {e}")))?;
     to_js(&skypanel_core::grouping::account_runs(&owners))
 }
 
@@ -42,10 +38,7 @@ pub async fn create_session(
     password: String,
 ) -> Result<JsValue, JsValue> {
     let mut client = Client::new(FetchTransport, &service).map_err(core_error)?;
-    let session = client
-        .create_session(&identifier, &password)
-        .await
-        .map_err(core_error)?;
+    let session = client.create_session(&identifier, &password).await.map_err(core_error)?;
     to_js(&session)
 }
 
@@ -66,32 +59,20 @@ pub async fn get_timeline(
 ) -> Result<JsValue, JsValue> {
     let session: Session = serde_wasm_bindgen::from_value(session)
         .map_err(|e| js_error("InvalidInput", &format!("not a session object: {e}")))?;
-    let client = Client::new(FetchTransport, &service)
-        .map_err(core_error)?
-        .with_session(session);
-    let page = client
-        .get_timeline(limit, cursor.as_deref())
-        .await
-        .map_err(core_error)?;
-    to_js(&TimelineAnswer {
-        cursor: page.cursor.clone(),
-        items: page.summaries(),
-    })
+    let client = Client::new(FetchTransport, &service).map_err(core_error)?.with_session(session);
+    let page = client.get_timeline(limit, cursor.as_deref()).await.map_err(core_error)?;
+    to_js(&TimelineAnswer { cursor: page.cursor.clone(), items: page.summaries() })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     // Plain objects, not Maps, so the answer can cross chrome.runtime messaging unchanged.
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&serializer)
-        .map_err(|e| js_error("Internal", &e.to_string()))
+    value.serialize(&serializer).map_err(|e| js_error("Internal", &e.to_string()))
 }
 
 fn core_error(err: skypanel_core::Error) -> JsValue {
     let name = match &err {
-        skypanel_core::Error::Xrpc {
-            error: Some(name), ..
-        } => name.clone(),
+        skypanel_core::Error::Xrpc { error: Some(name), .. } => name.clone(),
         skypanel_core::Error::Xrpc { .. } => "XrpcError".to_owned(),
         skypanel_core::Error::Network { .. } => "NetworkError".to_owned(),
         skypanel_core::Error::Malformed { .. } => "MalformedResponse".to_owned(),

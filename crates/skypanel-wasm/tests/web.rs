@@ -32,10 +32,9 @@ fn account_runs_rejects_non_arrays_with_a_named_error() {
 #[wasm_bindgen_test]
 async fn unreachable_service_is_a_network_error_not_a_panic() {
     // Port 9 (discard) on loopback: nothing listens there in the test environment.
-    let err =
-        skypanel_wasm::create_session("http://127.0.0.1:9".into(), "a.test".into(), "pw".into())
-            .await
-            .unwrap_err();
+    let err = skypanel_wasm::create_session("http://127.0.0.1:9".into(), "a.test".into(), "pw".into())
+        .await
+        .unwrap_err();
     let err: js_sys::Error = err.into();
     assert_eq!(String::from(err.name()), "NetworkError");
     assert!(String::from(err.message()).contains("127.0.0.1:9"));
@@ -43,9 +42,8 @@ async fn unreachable_service_is_a_network_error_not_a_panic() {
 
 #[wasm_bindgen_test]
 async fn bad_service_url_is_invalid_input() {
-    let err = skypanel_wasm::create_session("not a url".into(), "a.test".into(), "pw".into())
-        .await
-        .unwrap_err();
+    let err =
+        skypanel_wasm::create_session("not a url".into(), "a.test".into(), "pw".into()).await.unwrap_err();
     let err: js_sys::Error = err.into();
     assert_eq!(String::from(err.name()), "InvalidInput");
 }

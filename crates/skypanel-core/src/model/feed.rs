@@ -1,17 +1,41 @@
-//! Feed items (`app.bsky.feed.defs#feedViewPost`) and pages of them.
+//! Posts, feed items and threads (`app.bsky.feed.defs`), and pages of them.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::actor::ProfileViewBasic;
+use super::embed::{type_of, EmbedView};
+use super::label::Label;
+use super::post::{FacetFeature, PostRecord};
+use super::union::open_union;
 
 /// The `$type` of a repost reason.
 pub const REASON_REPOST: &str = "app.bsky.feed.defs#reasonRepost";
 /// The `$type` of a pinned-post reason.
 pub const REASON_PIN: &str = "app.bsky.feed.defs#reasonPin";
+/// The `$type` of a post record.
+pub const POST_RECORD: &str = "app.bsky.feed.post";
 
-/// One post as the AppView presents it (`app.bsky.feed.defs#postView`).
+/// The viewer's relationship to a post.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostViewerState {
+    /// The viewer's like record, if liked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub like: Option<String>,
+    /// The viewer's repost record, if reposted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repost: Option<String>,
+    /// Whether the viewer bookmarked it on Bluesky.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
+    /// Everything else, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One post as the AppView presents it (`#postView`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostView {
@@ -21,22 +45,46 @@ pub struct PostView {
     pub cid: String,
     /// Who wrote it.
     pub author: ProfileViewBasic,
-    /// The post record itself (`app.bsky.feed.post`), kept exactly as sent.
+    /// The record itself, kept exactly as sent (see [`PostView::post_record`]).
     pub record: Value,
+    /// The hydrated embed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<EmbedView>,
+    /// Number of replies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_count: Option<u64>,
+    /// Number of reposts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repost_count: Option<u64>,
+    /// Number of likes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub like_count: Option<u64>,
+    /// Number of quotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_count: Option<u64>,
     /// When the AppView indexed it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub indexed_at: String,
-    /// Everything else (embed, counts, labels, viewer state, …), kept as sent.
+    /// The viewer's relationship to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewer: Option<PostViewerState>,
+    /// Labels on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Label>>,
+    /// Everything else (bookmarkCount, threadgate, …), kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 impl PostView {
+    /// The record as a post, if it is one SkyPanel can read.
+    pub fn post_record(&self) -> Option<PostRecord> {
+        serde_json::from_value(self.record.clone()).ok()
+    }
+
     /// The post's text, or `""` if the record has none.
     pub fn text(&self) -> &str {
-        self.record
-            .get("text")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        self.record.get("text").and_then(Value::as_str).unwrap_or("")
     }
 
     /// The record's `createdAt`, if present.
@@ -48,32 +96,151 @@ impl PostView {
     pub fn rkey(&self) -> &str {
         self.uri.rsplit('/').next().unwrap_or("")
     }
+
+    /// The `$type`s in this post that SkyPanel does not know: a record that is not a post,
+    /// unknown embed members, unknown facet features.
+    pub fn unsupported(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self.record.get("$type").and_then(Value::as_str) {
+            Some(POST_RECORD) | None => {}
+            Some(other) => out.push(other.to_owned()),
+        }
+        if let Some(embed) = &self.embed {
+            embed.unsupported(&mut out);
+        }
+        if let Some(facets) = self.post_record().and_then(|r| r.facets) {
+            for feature in facets.iter().flat_map(|f| &f.features) {
+                if let FacetFeature::Unknown(v) = feature {
+                    out.push(type_of(v));
+                }
+            }
+        }
+        out
+    }
 }
 
-/// Why a post is in a feed. The lexicon's union is open: unknown kinds are kept, not refused.
+/// A post that could not be found (`#notFoundPost`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotFoundPost {
+    /// The missing post's at-uri.
+    pub uri: String,
+    /// Everything else (`notFound: true`), kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A post hidden by a block (`#blockedPost`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockedPost {
+    /// The blocked post's at-uri.
+    pub uri: String,
+    /// Everything else (`blocked: true`, `author`), kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn infer_maybe_post(v: &Value) -> Option<&'static str> {
+    if v.get("notFound").and_then(Value::as_bool) == Some(true) {
+        Some("app.bsky.feed.defs#notFoundPost")
+    } else if v.get("blocked").and_then(Value::as_bool) == Some(true) {
+        Some("app.bsky.feed.defs#blockedPost")
+    } else if v.get("author").is_some() && v.get("record").is_some() {
+        Some("app.bsky.feed.defs#postView")
+    } else {
+        None
+    }
+}
+
+open_union! {
+    /// A post, or the reason it cannot be shown (reply parents, bookmarks).
+    pub enum MaybePost {
+        /// The post.
+        Post(Box<PostView>) = "app.bsky.feed.defs#postView",
+        /// Deleted or never existed.
+        NotFound(NotFoundPost) = "app.bsky.feed.defs#notFoundPost",
+        /// Hidden by a block.
+        Blocked(BlockedPost) = "app.bsky.feed.defs#blockedPost",
+    }
+    infer = infer_maybe_post;
+}
+
+impl MaybePost {
+    /// The at-uri, whichever member this is.
+    pub fn uri(&self) -> Option<&str> {
+        match self {
+            MaybePost::Post(p) => Some(&p.uri),
+            MaybePost::NotFound(p) => Some(&p.uri),
+            MaybePost::Blocked(p) => Some(&p.uri),
+            MaybePost::Unknown(v) => v.get("uri").and_then(Value::as_str),
+        }
+    }
+
+    /// The post, if it can be shown.
+    pub fn post(&self) -> Option<&PostView> {
+        match self {
+            MaybePost::Post(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// A reply's context in a feed (`#replyRef`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Reason {
-    /// The union member, e.g. [`REASON_REPOST`] or [`REASON_PIN`].
-    #[serde(rename = "$type", default)]
-    pub kind: String,
-    /// For a repost: who reposted it.
+pub struct FeedReplyRef {
+    /// The thread's first post.
+    pub root: MaybePost,
+    /// The post replied to.
+    pub parent: MaybePost,
+    /// The author of the parent's parent, when the parent is itself a reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by: Option<ProfileViewBasic>,
+    pub grandparent_author: Option<ProfileViewBasic>,
     /// Everything else, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// One entry of a feed (`app.bsky.feed.defs#feedViewPost`).
+/// A repost reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonRepost {
+    /// Who reposted.
+    pub by: ProfileViewBasic,
+    /// When.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub indexed_at: String,
+    /// Everything else (uri, cid of the repost record), kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A pinned-post reason (no fields of its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonPin {
+    /// Everything, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+open_union! {
+    /// Why a post is in a feed.
+    pub enum Reason {
+        /// Someone reposted it.
+        Repost(ReasonRepost) = "app.bsky.feed.defs#reasonRepost",
+        /// Its author pinned it (author feeds).
+        Pin(ReasonPin) = "app.bsky.feed.defs#reasonPin",
+    }
+}
+
+/// One entry of a feed (`#feedViewPost`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedViewPost {
     /// The post shown.
     pub post: PostView,
-    /// For a reply: its root and parent (each a postView, notFoundPost or blockedPost).
+    /// For a reply: its root and parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply: Option<Value>,
+    pub reply: Option<FeedReplyRef>,
     /// Why it is in the feed (repost, pin, or a kind SkyPanel does not know yet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
@@ -85,10 +252,10 @@ pub struct FeedViewPost {
 impl FeedViewPost {
     /// The account that reposted this item, if it is a repost.
     pub fn reposted_by(&self) -> Option<&ProfileViewBasic> {
-        self.reason
-            .as_ref()
-            .filter(|r| r.kind == REASON_REPOST)
-            .and_then(|r| r.by.as_ref())
+        match &self.reason {
+            Some(Reason::Repost(r)) => Some(&r.by),
+            _ => None,
+        }
     }
 
     /// The account that put this item in the timeline: the reposter for a repost, otherwise
@@ -99,7 +266,23 @@ impl FeedViewPost {
 
     /// The at-uri of the parent post, for a reply.
     pub fn reply_parent_uri(&self) -> Option<&str> {
-        self.reply.as_ref()?.get("parent")?.get("uri")?.as_str()
+        self.reply.as_ref()?.parent.uri()
+    }
+
+    /// Everything in this item SkyPanel does not know (reported, never dropped).
+    pub fn unsupported(&self) -> Vec<String> {
+        let mut out = self.post.unsupported();
+        if let Some(Reason::Unknown(v)) = &self.reason {
+            out.push(type_of(v));
+        }
+        if let Some(reply) = &self.reply {
+            for p in [&reply.root, &reply.parent] {
+                if let MaybePost::Unknown(v) = p {
+                    out.push(type_of(v));
+                }
+            }
+        }
+        out
     }
 
     /// A compact, stable summary of this item: what the extension and CLI display and what
@@ -115,6 +298,8 @@ impl FeedViewPost {
             indexed_at: self.post.indexed_at.clone(),
             reposted_by: self.reposted_by().map(|p| p.handle.clone()),
             reply_parent: self.reply_parent_uri().map(str::to_owned),
+            embed: self.post.embed.as_ref().and_then(|e| e.type_name()).map(str::to_owned),
+            unsupported: self.unsupported(),
         }
     }
 }
@@ -144,6 +329,12 @@ pub struct FeedItemSummary {
     /// The at-uri of the parent, for a reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_parent: Option<String>,
+    /// The embed's `$type`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<String>,
+    /// `$type`s in the item SkyPanel cannot show yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsupported: Vec<String>,
 }
 
 /// A feed item together with the exact JSON the server sent for it.
@@ -181,19 +372,50 @@ impl TimelinePage {
         for (i, raw) in page.feed.into_iter().enumerate() {
             let view: FeedViewPost =
                 serde_json::from_str(raw.get()).map_err(|e| format!("feed item {i}: {e}"))?;
-            feed.push(FeedItem {
-                raw: raw.to_owned(),
-                view,
-            });
+            feed.push(FeedItem { raw: raw.to_owned(), view });
         }
-        Ok(TimelinePage {
-            cursor: page.cursor,
-            feed,
-        })
+        Ok(TimelinePage { cursor: page.cursor, feed })
     }
 
     /// The summaries of all items, in order.
     pub fn summaries(&self) -> Vec<FeedItemSummary> {
         self.feed.iter().map(|i| i.view.summary()).collect()
     }
+}
+
+/// A thread around one post (`#threadViewPost`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadViewPost {
+    /// The post.
+    pub post: PostView,
+    /// Its parent, up to the requested height.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Box<ThreadView>>,
+    /// Its replies, down to the requested depth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replies: Option<Vec<ThreadView>>,
+    /// Everything else (threadContext, …), kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn infer_thread(v: &Value) -> Option<&'static str> {
+    match infer_maybe_post(v) {
+        Some("app.bsky.feed.defs#postView") => None,
+        other => other,
+    }
+    .or_else(|| v.get("post").map(|_| "app.bsky.feed.defs#threadViewPost"))
+}
+
+open_union! {
+    /// A node of a thread (`app.bsky.feed.getPostThread`).
+    pub enum ThreadView {
+        /// A visible post with its context.
+        Post(Box<ThreadViewPost>) = "app.bsky.feed.defs#threadViewPost",
+        /// Deleted or never existed.
+        NotFound(NotFoundPost) = "app.bsky.feed.defs#notFoundPost",
+        /// Hidden by a block.
+        Blocked(BlockedPost) = "app.bsky.feed.defs#blockedPost",
+    }
+    infer = infer_thread;
 }

@@ -48,11 +48,7 @@ impl<T: Transport> Client<T> {
                 "'{service}' is not a service URL; use something like https://bsky.social"
             )));
         }
-        Ok(Client {
-            transport,
-            service: service.to_owned(),
-            session: None,
-        })
+        Ok(Client { transport, service: service.to_owned(), session: None })
     }
 
     /// Uses an existing session (e.g. one restored from storage).
@@ -72,11 +68,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// Signs in with a handle, DID or email and an app password, and keeps the session.
-    pub async fn create_session(
-        &mut self,
-        identifier: &str,
-        password: &str,
-    ) -> Result<Session, Error> {
+    pub async fn create_session(&mut self, identifier: &str, password: &str) -> Result<Session, Error> {
         let identifier = identifier.trim().trim_start_matches('@');
         if identifier.is_empty() || password.is_empty() {
             return Err(Error::InvalidInput(
@@ -86,20 +78,14 @@ impl<T: Transport> Client<T> {
         const METHOD: &str = "com.atproto.server.createSession";
         let body = serde_json::json!({ "identifier": identifier, "password": password });
         let text = self.procedure(METHOD, &body, false).await?;
-        let session: Session = serde_json::from_str(&text).map_err(|e| Error::Malformed {
-            method: METHOD.into(),
-            detail: e.to_string(),
-        })?;
+        let session: Session = serde_json::from_str(&text)
+            .map_err(|e| Error::Malformed { method: METHOD.into(), detail: e.to_string() })?;
         self.session = Some(session.clone());
         Ok(session)
     }
 
     /// One page of the signed-in account's home timeline (`app.bsky.feed.getTimeline`).
-    pub async fn get_timeline(
-        &self,
-        limit: u8,
-        cursor: Option<&str>,
-    ) -> Result<TimelinePage, Error> {
+    pub async fn get_timeline(&self, limit: u8, cursor: Option<&str>) -> Result<TimelinePage, Error> {
         const METHOD: &str = "app.bsky.feed.getTimeline";
         let limit = limit.clamp(1, 100).to_string();
         let mut params = vec![("limit", limit.as_str())];
@@ -107,19 +93,11 @@ impl<T: Transport> Client<T> {
             params.push(("cursor", c));
         }
         let text = self.query(METHOD, &params, true).await?;
-        TimelinePage::from_json(&text).map_err(|detail| Error::Malformed {
-            method: METHOD.into(),
-            detail,
-        })
+        TimelinePage::from_json(&text).map_err(|detail| Error::Malformed { method: METHOD.into(), detail })
     }
 
     /// Runs an XRPC query (GET) and returns the body of a successful answer.
-    pub async fn query(
-        &self,
-        method: &str,
-        params: &[(&str, &str)],
-        auth: bool,
-    ) -> Result<String, Error> {
+    pub async fn query(&self, method: &str, params: &[(&str, &str)], auth: bool) -> Result<String, Error> {
         let mut url = format!("{}/xrpc/{}", self.service, method);
         if !params.is_empty() {
             let mut qs = form_urlencoded::Serializer::new(String::new());
@@ -129,12 +107,8 @@ impl<T: Transport> Client<T> {
             url.push('?');
             url.push_str(&qs.finish());
         }
-        let request = HttpRequest {
-            method: Method::Get,
-            url,
-            headers: self.auth_headers(method, auth)?,
-            body: None,
-        };
+        let request =
+            HttpRequest { method: Method::Get, url, headers: self.auth_headers(method, auth)?, body: None };
         self.exchange(method, request).await
     }
 
@@ -155,22 +129,13 @@ impl<T: Transport> Client<T> {
         if !auth {
             return Ok(Vec::new());
         }
-        let session = self.session.as_ref().ok_or_else(|| Error::NotSignedIn {
-            method: method.into(),
-        })?;
-        Ok(vec![(
-            "authorization".into(),
-            format!("Bearer {}", session.access_jwt),
-        )])
+        let session = self.session.as_ref().ok_or_else(|| Error::NotSignedIn { method: method.into() })?;
+        Ok(vec![("authorization".into(), format!("Bearer {}", session.access_jwt))])
     }
 
     async fn exchange(&self, method: &str, request: HttpRequest) -> Result<String, Error> {
         let url = request.url.clone();
-        let response = self
-            .transport
-            .send(request)
-            .await
-            .map_err(|detail| Error::Network { url, detail })?;
+        let response = self.transport.send(request).await.map_err(|detail| Error::Network { url, detail })?;
         into_body(method, response)
     }
 }
@@ -178,19 +143,12 @@ impl<T: Transport> Client<T> {
 fn into_body(method: &str, response: HttpResponse) -> Result<String, Error> {
     let HttpResponse { status, body, .. } = response;
     if (200..300).contains(&status) {
-        return String::from_utf8(body).map_err(|_| Error::Malformed {
-            method: method.into(),
-            detail: "the body is not UTF-8".into(),
-        });
+        return String::from_utf8(body)
+            .map_err(|_| Error::Malformed { method: method.into(), detail: "the body is not UTF-8".into() });
     }
     let parsed: Option<XrpcErrorBody> = serde_json::from_slice(&body).ok();
     let (error, message) = parsed.map(|b| (b.error, b.message)).unwrap_or((None, None));
-    Err(Error::Xrpc {
-        method: method.into(),
-        status,
-        error,
-        message,
-    })
+    Err(Error::Xrpc { method: method.into(), status, error, message })
 }
 
 #[cfg(test)]
@@ -209,11 +167,7 @@ mod tests {
     impl Transport for &Canned {
         async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
             self.seen.borrow_mut().push(request);
-            Ok(HttpResponse {
-                status: self.status,
-                headers: vec![],
-                body: self.body.as_bytes().to_vec(),
-            })
+            Ok(HttpResponse { status: self.status, headers: vec![], body: self.body.as_bytes().to_vec() })
         }
     }
 
@@ -240,12 +194,7 @@ mod tests {
             let err = Client::new(Offline, bad).unwrap_err();
             assert!(matches!(err, Error::InvalidInput(_)), "{bad}: {err:?}");
         }
-        assert_eq!(
-            Client::new(Offline, " https://pds.example/ ")
-                .unwrap()
-                .service(),
-            "https://pds.example"
-        );
+        assert_eq!(Client::new(Offline, " https://pds.example/ ").unwrap().service(), "https://pds.example");
     }
 
     #[test]
@@ -255,9 +204,7 @@ mod tests {
             body: include_str!("../../tests/fixtures/getTimeline.json"),
             seen: RefCell::new(vec![]),
         };
-        let client = Client::new(&canned, "http://localhost:2583")
-            .unwrap()
-            .with_session(session());
+        let client = Client::new(&canned, "http://localhost:2583").unwrap().with_session(session());
         let page = pollster::block_on(client.get_timeline(30, Some("a b/c"))).unwrap();
         assert!(!page.feed.is_empty());
         let seen = canned.seen.borrow();
@@ -266,21 +213,14 @@ mod tests {
             seen[0].url,
             "http://localhost:2583/xrpc/app.bsky.feed.getTimeline?limit=30&cursor=a+b%2Fc"
         );
-        assert!(seen[0]
-            .headers
-            .contains(&("authorization".into(), "Bearer AT".into())));
+        assert!(seen[0].headers.contains(&("authorization".into(), "Bearer AT".into())));
     }
 
     #[test]
     fn timeline_without_session_says_sign_in() {
         let client = Client::new(Offline, "http://localhost:2583").unwrap();
         let err = pollster::block_on(client.get_timeline(10, None)).unwrap_err();
-        assert_eq!(
-            err,
-            Error::NotSignedIn {
-                method: "app.bsky.feed.getTimeline".into()
-            }
-        );
+        assert_eq!(err, Error::NotSignedIn { method: "app.bsky.feed.getTimeline".into() });
         assert!(err.to_string().contains("sign in"));
     }
 
@@ -300,46 +240,21 @@ mod tests {
 
     #[test]
     fn non_json_error_and_malformed_success_are_reported() {
-        let canned = Canned {
-            status: 502,
-            body: "<html>bad gateway</html>",
-            seen: RefCell::new(vec![]),
-        };
-        let client = Client::new(&canned, "http://h")
-            .unwrap()
-            .with_session(session());
+        let canned = Canned { status: 502, body: "<html>bad gateway</html>", seen: RefCell::new(vec![]) };
+        let client = Client::new(&canned, "http://h").unwrap().with_session(session());
         let err = pollster::block_on(client.get_timeline(1, None)).unwrap_err();
-        assert!(matches!(
-            err,
-            Error::Xrpc {
-                status: 502,
-                error: None,
-                ..
-            }
-        ));
+        assert!(matches!(err, Error::Xrpc { status: 502, error: None, .. }));
 
-        let canned = Canned {
-            status: 200,
-            body: r#"{"feed": [{"nope": 1}]}"#,
-            seen: RefCell::new(vec![]),
-        };
-        let client = Client::new(&canned, "http://h")
-            .unwrap()
-            .with_session(session());
+        let canned = Canned { status: 200, body: r#"{"feed": [{"nope": 1}]}"#, seen: RefCell::new(vec![]) };
+        let client = Client::new(&canned, "http://h").unwrap().with_session(session());
         let err = pollster::block_on(client.get_timeline(1, None)).unwrap_err();
         assert!(matches!(err, Error::Malformed { .. }), "{err:?}");
     }
 
     #[test]
     fn network_failure_names_the_url() {
-        let client = Client::new(Offline, "http://localhost:1")
-            .unwrap()
-            .with_session(session());
+        let client = Client::new(Offline, "http://localhost:1").unwrap().with_session(session());
         let err = pollster::block_on(client.get_timeline(1, None)).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("http://localhost:1/xrpc/app.bsky.feed.getTimeline"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("http://localhost:1/xrpc/app.bsky.feed.getTimeline"), "{err}");
     }
 }
