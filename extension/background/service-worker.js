@@ -1,41 +1,24 @@
 // @ts-check
 /**
- * SkyPanel's background: owns the Rust/wasm core and the signed-in account, and answers the
+ * SkyPanel's background: owns the Rust/wasm core and the accounts, and answers the
  * messages listed in ../shared/messages.js.
  *
  * MV3 rules this file follows: the wasm glue is imported statically (no import() in a
  * worker), there is no top-level await (it would stop registration), listeners are
  * registered synchronously, and nothing lives only in memory — the worker is stopped after
- * ~30 s idle, so the session is kept in chrome.storage.session.
+ * ~30 s idle, so accounts live in the vault (IndexedDB) and per-tab state in
+ * chrome.storage.session.
  */
 import '../shared/messages.js';
-import init, * as core from '../wasm/skypanel_wasm.js';
+import * as accounts from './accounts.js';
+import * as core from './core.js';
 
 const { MESSAGES, toWireError } = /** @type {any} */ (globalThis).SkyPanel;
-
-/** Instantiating the wasm; every handler awaits it. */
-const coreReady = init({ module_or_path: new URL('../wasm/skypanel_wasm_bg.wasm', import.meta.url) });
-
-const SESSION_KEY = 'account';
-
-/**
- * @typedef {{service: string, session: {did: string, handle: string, accessJwt: string, refreshJwt: string}}} StoredAccount
- * @returns {Promise<StoredAccount | null>}
- */
-async function loadAccount() {
-  const stored = await chrome.storage.session.get(SESSION_KEY);
-  return stored[SESSION_KEY] ?? null;
-}
-
-/** @param {StoredAccount | null} account */
-function publicAccount(account) {
-  return account ? { did: account.session.did, handle: account.session.handle, service: account.service } : null;
-}
 
 /** @type {Record<string, (payload: any, sender: chrome.runtime.MessageSender) => Promise<any>>} */
 const handlers = {
   async 'core.status'() {
-    return { coreVersion: core.version(), signedIn: publicAccount(await loadAccount()) };
+    return { coreVersion: core.version(), signedIn: await accounts.activePublic() };
   },
 
   async 'core.hello'({ rows }, sender) {
@@ -49,28 +32,14 @@ const handlers = {
     return answer;
   },
 
-  async 'session.signIn'({ service, identifier, password }) {
-    const session = await core.createSession(String(service ?? ''), String(identifier ?? ''), String(password ?? ''));
-    /** @type {StoredAccount} */
-    const account = { service: String(service).trim().replace(/\/+$/, ''), session };
-    await chrome.storage.session.set({ [SESSION_KEY]: account });
-    return publicAccount(account);
-  },
-
-  async 'session.signOut'() {
-    await chrome.storage.session.remove(SESSION_KEY);
-    return null;
-  },
-
-  async 'timeline.get'({ limit = 50, cursor } = {}) {
-    const account = await loadAccount();
-    if (!account) {
-      const error = new Error('app.bsky.feed.getTimeline needs a signed-in account; sign in on the options page');
-      error.name = 'NotSignedIn';
-      throw error;
-    }
-    return core.getTimeline(account.service, account.session, Number(limit) || 50, cursor ?? undefined);
-  },
+  'accounts.list': () => accounts.list(),
+  'accounts.switch': ({ did }) => accounts.switchTo(String(did ?? '')),
+  'session.signIn': (input) => accounts.signIn(input),
+  'session.signOut': ({ did } = {}) => accounts.signOut(did),
+  'settings.get': () => accounts.settings(),
+  'settings.set': (changes) => accounts.saveSettings(changes ?? {}),
+  'settings.reset': () => accounts.resetSettings(),
+  'api.call': (op) => accounts.call(op),
 };
 
 /**
@@ -91,7 +60,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     sendResponse({ ok: false, error: { name: 'Forbidden', message: `${type} is only for SkyPanel's own pages` } });
     return false;
   }
-  coreReady
+  core.ready
     .then(() => handler(message.payload ?? {}, sender))
     .then(
       (value) => sendResponse({ ok: true, value: value ?? null }),

@@ -1,15 +1,8 @@
 // @ts-check
-/** The options page: sign in to Bluesky with an app password, sign out. */
+/** The options page: accounts (sign in, switch, sign out) and service URLs. */
 const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
-
-/** @param {{handle: string, service: string} | null} account */
-function show(account) {
-  $('signed-in').textContent = account ? `Signed in as @${account.handle} on ${account.service}.` : 'Not signed in.';
-  $('sign-in').hidden = Boolean(account);
-  $('sign-out').hidden = !account;
-}
 
 /** @param {unknown} err */
 function showError(err) {
@@ -17,34 +10,108 @@ function showError(err) {
   $('error').hidden = !err;
 }
 
+/** @param {{active: string | null, accounts: {did: string, handle: string, service: string}[]}} state */
+function renderAccounts(state) {
+  const active = state.accounts.find((a) => a.did === state.active);
+  $('signed-in').textContent = active ? `Signed in as @${active.handle} on ${active.service}.` : 'Not signed in.';
+  const list = $('accounts');
+  list.replaceChildren(
+    ...state.accounts.map((a) => {
+      const item = document.createElement('li');
+      item.dataset.did = a.did;
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = `@${a.handle} `;
+      const where = document.createElement('span');
+      where.className = 'muted';
+      where.textContent = a.service;
+      who.append(where);
+      item.append(who);
+      if (a.did === state.active) {
+        const badge = document.createElement('span');
+        badge.className = 'badge';
+        badge.textContent = 'active';
+        item.append(badge);
+      } else {
+        item.append(button('Use', 'secondary', () => act('accounts.switch', { did: a.did })));
+      }
+      item.append(button('Sign out', 'secondary', () => act('session.signOut', { did: a.did })));
+      return item;
+    }),
+  );
+}
+
+/** @param {string} label @param {string} cls @param {() => void} onClick */
+function button(label, cls, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = cls;
+  b.textContent = label;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Runs an account message, then re-renders the list. @param {string} type @param {object} payload */
+async function act(type, payload) {
+  showError(null);
+  try {
+    await SkyPanel.send(type, payload);
+  } catch (err) {
+    showError(err);
+  }
+  renderAccounts(await SkyPanel.send('accounts.list'));
+}
+
 $('sign-in').addEventListener('submit', async (/** @type {SubmitEvent} */ event) => {
   event.preventDefault();
   showError(null);
-  const button = $('sign-in').querySelector('button');
-  button.disabled = true;
+  const submit = $('sign-in').querySelector('button[type=submit]');
+  submit.disabled = true;
   try {
-    const account = await SkyPanel.send('session.signIn', {
-      service: $('service').value,
+    await SkyPanel.send('session.signIn', {
       identifier: $('identifier').value,
       password: $('password').value,
+      service: $('service').value.trim() || undefined,
     });
     $('password').value = '';
-    show(account);
+    $('identifier').value = '';
   } catch (err) {
     showError(err);
   } finally {
-    button.disabled = false;
+    submit.disabled = false;
   }
+  renderAccounts(await SkyPanel.send('accounts.list'));
 });
 
-$('sign-out').addEventListener('click', async () => {
-  showError(null);
+/** @param {{plcUrl: string, appviewUrl: string, entrywayUrl: string}} s */
+function renderSettings(s) {
+  $('plc-url').value = s.plcUrl;
+  $('appview-url').value = s.appviewUrl;
+  $('entryway-url').value = s.entrywayUrl;
+}
+
+$('services').addEventListener('submit', async (/** @type {SubmitEvent} */ event) => {
+  event.preventDefault();
   try {
-    await SkyPanel.send('session.signOut');
-    show(null);
+    renderSettings(
+      await SkyPanel.send('settings.set', {
+        plcUrl: $('plc-url').value,
+        appviewUrl: $('appview-url').value,
+        entrywayUrl: $('entryway-url').value,
+      }),
+    );
+    $('services-status').textContent = 'Saved.';
   } catch (err) {
-    showError(err);
+    $('services-status').textContent = err instanceof Error ? err.message : String(err);
   }
 });
 
-SkyPanel.send('core.status').then((/** @type {any} */ s) => show(s.signedIn), showError);
+$('services-reset').addEventListener('click', async () => {
+  renderSettings(await SkyPanel.send('settings.reset'));
+  $('services-status').textContent = 'Reset to Bluesky’s services.';
+});
+
+Promise.all([SkyPanel.send('accounts.list'), SkyPanel.send('settings.get')]).then(([state, settings]) => {
+  renderAccounts(state);
+  renderSettings(settings);
+}, showError);

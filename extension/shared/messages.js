@@ -33,14 +33,25 @@
       audience: 'any',
       doc: '{rows: [{owner}]} → {coreVersion, runs: [{account, start, len}]} — runs computed by the core',
     },
+    'accounts.list': {
+      audience: 'extension',
+      doc: '{} → {active: did | null, accounts: [{did, handle, service}]}',
+    },
+    'accounts.switch': { audience: 'extension', doc: '{did} → {did, handle, service}' },
     'session.signIn': {
       audience: 'extension',
-      doc: '{service, identifier, password} → {did, handle, service}; tokens stay in the worker',
+      doc: '{identifier, password, service?} → {did, handle, service}; finds the PDS from the handle unless service is given; tokens stay in the worker',
     },
-    'session.signOut': { audience: 'extension', doc: '{} → null' },
-    'timeline.get': {
+    'session.signOut': {
       audience: 'extension',
-      doc: '{limit?, cursor?} → {cursor, items: FeedItemSummary[]} for the signed-in account',
+      doc: '{did?} → accounts.list answer; ends the session on the server (best effort) and forgets it',
+    },
+    'settings.get': { audience: 'extension', doc: '{} → {plcUrl, appviewUrl, entrywayUrl}' },
+    'settings.set': { audience: 'extension', doc: '{plcUrl?, appviewUrl?, entrywayUrl?} → the saved settings' },
+    'settings.reset': { audience: 'extension', doc: "{} → Bluesky's default services" },
+    'api.call': {
+      audience: 'extension',
+      doc: '{op, ...} → value. Ops (crates/skypanel-wasm/src/ops.rs): feedPage {source, limit?, cursor?} → {cursor, items, feed}; thread {uri}; posts {uris}; search {query, limit?, cursor?}; profile {actor}; profiles {actors}; feedGenerator {uri}; feedGenerators {uris}; preferences; createBookmark {uri, cid}; deleteBookmark {uri}; bookmarks {limit?, cursor?}; resolveHandle {handle}. Runs as the active account, or signed out against the AppView.',
     },
   };
 

@@ -30,11 +30,12 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(
 /**
  * Launches Chromium with the extension and the replica. Every console error from pages,
  * extension pages and the service worker is collected in `errors`.
- * @param {{headless?: boolean, replica?: boolean, viewport?: {width: number, height: number}}} [options]
+ * @param {{headless?: boolean, replica?: boolean, viewport?: {width: number, height: number}, profile?: string}} [options]
+ *   `profile`: reuse this profile directory (a browser restart) and leave it on close.
  */
 export async function launch(options = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'skypanel-profile-'));
-  profiles.add(profile);
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'skypanel-profile-'));
+  if (!options.profile) profiles.add(profile);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
@@ -112,10 +113,54 @@ export async function launch(options = {}) {
     },
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
-      profiles.delete(profile);
+      if (!options.profile) {
+        rmSync(profile, { recursive: true, force: true });
+        profiles.delete(profile);
+      }
     },
   };
+}
+
+/**
+ * Points the extension at the local network's services and signs `who` in by handle, the
+ * way a person does it on the options page. Leaves the options page open.
+ * @param {Awaited<ReturnType<typeof launch>>} browser
+ * @param {string} who account short name from the seed (e.g. 'alice')
+ */
+export async function signInThroughOptions(browser, who) {
+  const net = network();
+  const page = await browser.openExtensionPage('extension/options/options.html');
+  await page.fill('#plc-url', net.plc);
+  await page.fill('#appview-url', net.appview);
+  await page.fill('#entryway-url', net.pds);
+  await page.click('#services button[type=submit]');
+  await page.getByTestId('options-services-status').filter({ hasText: 'Saved.' }).waitFor();
+  const handle = net.accounts[who].handle;
+  await page.fill('#identifier', handle);
+  await page.fill('#password', net.password);
+  await page.click('#sign-in button[type=submit]');
+  await page.getByTestId('options-signed-in').filter({ hasText: `@${handle}` }).waitFor();
+  return page;
+}
+
+/**
+ * Sends a message to the service worker from an extension page, as the pages do, and
+ * returns `{value}` or `{error: {name, message}}`.
+ * @param {import('playwright-core').Page} page
+ * @param {string} type
+ * @param {any} [payload]
+ */
+export function sendFromPage(page, type, payload = {}) {
+  return page.evaluate(
+    async ([t, p]) => {
+      try {
+        return { value: await /** @type {any} */ (globalThis).SkyPanel.send(t, p) };
+      } catch (err) {
+        return { error: { name: /** @type {Error} */ (err).name, message: /** @type {Error} */ (err).message } };
+      }
+    },
+    /** @type {[string, any]} */ ([type, payload]),
+  );
 }
 
 /**

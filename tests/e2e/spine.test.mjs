@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, evalInContentScript, launch, network, visibleRows } from './harness.mjs';
+import { ROOT, evalInContentScript, launch, network, sendFromPage, signInThroughOptions, visibleRows } from './harness.mjs';
 
 const VERSION = /^version = "([^"]+)"/m.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1];
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -22,20 +22,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Sends a message to the service worker from an extension page, as the pages do. */
-async function sendFromPage(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ type, payload = {}) {
-  return page.evaluate(
-    async ([t, p]) => {
-      try {
-        return { value: await /** @type {any} */ (globalThis).SkyPanel.send(t, p) };
-      } catch (err) {
-        return { error: { name: /** @type {Error} */ (err).name, message: /** @type {Error} */ (err).message } };
-      }
-    },
-    /** @type {[string, any]} */ ([type, payload]),
-  );
-}
 
 test('the extension loads from the repository root with its manifest', async () => {
   const manifest = await browser.sw.evaluate(() => chrome.runtime.getManifest());
@@ -109,8 +95,9 @@ test('a wrong app password gets its own clear message in the options page', asyn
   const options = await browser.openExtensionPage('extension/options/options.html');
   await options.fill('#identifier', net.viewer.handle);
   await options.fill('#password', 'not-the-password');
+  await options.click('summary');
   await options.fill('#service', net.pds);
-  await options.click('button[type=submit]');
+  await options.click('#sign-in button[type=submit]');
   const error = options.getByTestId('options-error');
   await error.waitFor();
   assert.match(await error.textContent() ?? '', /Invalid identifier or password.*app password/);
@@ -120,23 +107,18 @@ test('a wrong app password gets its own clear message in the options page', asyn
 
 test('the core fetches the same timeline in the browser (wasm) as natively (CLI)', async () => {
   const net = network();
-  const options = await browser.openExtensionPage('extension/options/options.html');
-  await options.fill('#identifier', net.viewer.handle);
-  await options.fill('#password', net.password);
-  await options.fill('#service', net.pds);
-  await options.click('button[type=submit]');
-  await options.getByTestId('options-signed-in').filter({ hasText: `@${net.viewer.handle}` }).waitFor();
+  const options = await signInThroughOptions(browser, 'alice');
 
   const popup = await browser.openExtensionPage('extension/popup/popup.html');
   await popup.getByTestId('popup-account').filter({ hasText: `@${net.viewer.handle}` }).waitFor();
 
-  const inBrowser = await sendFromPage(options, 'timeline.get', { limit: 50 });
+  const inBrowser = await sendFromPage(options, 'api.call', { op: 'feedPage', source: { kind: 'timeline' }, limit: 50 });
   assert.equal(inBrowser.error, undefined, JSON.stringify(inBrowser.error));
 
   const cli = join(ROOT, 'target', 'release', 'skypanel');
   assert.ok(existsSync(cli), 'the build produced target/release/skypanel');
   const native = JSON.parse(
-    execFileSync(cli, ['timeline', '--service', net.pds, '--handle', net.viewer.handle, '--limit', '50', '--json'], {
+    execFileSync(cli, ['timeline', '--plc', net.plc, '--appview', net.appview, '--handle', net.viewer.handle, '--limit', '50', '--json'], {
       env: { ...process.env, SKYPANEL_APP_PASSWORD: net.password },
       encoding: 'utf8',
     }),
@@ -159,12 +141,12 @@ test('the worker answers after being stopped (nothing lives only in its memory)'
   const status = await sendFromPage(page, 'core.status');
   assert.equal(status.value?.coreVersion, VERSION, 'a restarted worker re-instantiates the wasm');
   assert.equal(status.value?.signedIn?.handle, network().viewer.handle, 'the session survived the restart');
-  const timeline = await sendFromPage(page, 'timeline.get', { limit: 5 });
+  const timeline = await sendFromPage(page, 'api.call', { op: 'feedPage', source: { kind: 'timeline' }, limit: 5 });
   assert.equal(timeline.value?.items.length, 5);
   await page.close();
 });
 
-test('a content script cannot sign in, read the timeline, or see tokens', async () => {
+test('a content script cannot sign in, call the API, list accounts, or see tokens', async () => {
   const page = await browser.openBsky();
   await page.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
   const answers = await evalInContentScript(
@@ -174,7 +156,9 @@ test('a content script cannot sign in, read the timeline, or see tokens', async 
       const attempt = (type, payload) => SkyPanel.send(type, payload).then((v) => ({ value: v }), (e) => ({ error: e.name }));
       return {
         signIn: await attempt('session.signIn', { service: 'http://127.0.0.1:1', identifier: 'x', password: 'y' }),
-        timeline: await attempt('timeline.get', {}),
+        timeline: await attempt('api.call', { op: 'feedPage', source: { kind: 'timeline' } }),
+        accounts: await attempt('accounts.list', {}),
+        databases: (await indexedDB.databases()).map((d) => d.name),
         status: await attempt('core.status', {}),
         storage: await chrome.storage.session.get(null).then((v) => Object.keys(v), (e) => 'refused: ' + e.message),
       };
@@ -182,9 +166,11 @@ test('a content script cannot sign in, read the timeline, or see tokens', async 
   );
   assert.deepEqual(answers.signIn, { error: 'Forbidden' });
   assert.deepEqual(answers.timeline, { error: 'Forbidden' });
+  assert.deepEqual(answers.accounts, { error: 'Forbidden' });
+  assert.ok(!answers.databases.includes('skypanel'), "the vault (the extension origin's IndexedDB) is out of the content script's reach");
   assert.equal(answers.status.value.signedIn.handle, network().viewer.handle);
   assert.doesNotMatch(JSON.stringify(answers.status), /Jwt|eyJ/);
-  assert.match(String(answers.storage), /^refused/, 'session storage (where tokens live) is closed to content scripts');
+  assert.match(String(answers.storage), /^refused/, 'session storage (per-tab state) is closed to content scripts');
   await page.close();
 });
 

@@ -8,8 +8,28 @@
  * Records carry explicit, increasing `createdAt` times one minute apart, so the timeline's
  * order is known in advance and does not depend on how fast the seed runs.
  */
+import { createHash, createHmac } from 'node:crypto';
 import { AtpAgent } from '@atproto/api';
 import { makePng } from './png.mjs';
+
+const sha256 = (/** @type {Buffer} */ bytes) => createHash('sha256').update(bytes).digest('hex');
+const b64url = (/** @type {string | Buffer} */ s) => Buffer.from(s).toString('base64url');
+
+/**
+ * An access token for `did` that the PDS will recognise but that expired a minute ago:
+ * signed like the PDS signs its own (HS256 with its JWT secret), so tests can make the
+ * client meet a real `ExpiredToken` and refresh.
+ * @param {import('@atproto/dev-env').TestNetwork} network
+ * @param {string} did
+ */
+function expiredAccessToken(network, did) {
+  const key = /** @type {Buffer} */ (network.pds.jwtSecretKey().export());
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ typ: 'at+jwt', alg: 'HS256' }));
+  const payload = b64url(JSON.stringify({ scope: 'com.atproto.access', aud: network.pds.ctx.cfg.service.did, sub: did, iat: now - 7200, exp: now - 60 }));
+  const signature = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${signature}`;
+}
 
 export const PASSWORD = 'skypanel-test-password';
 
@@ -116,10 +136,18 @@ export async function seed(network) {
     log.push({ kind: 'repost', by: name, uri: subject.uri });
   }
 
+  /** Every media blob uploaded for a post, so tests can compare what they fetch back. */
+  const media = [];
+  /** @param {string} name @param {Buffer} bytes @param {string} mimeType */
+  async function upload(name, bytes, mimeType) {
+    const blob = await users[name].agent.uploadBlob(bytes, { encoding: mimeType });
+    media.push({ did: users[name].did, cid: blob.data.blob.ref.toString(), mimeType, size: bytes.length, sha256: sha256(bytes) });
+    return blob.data.blob;
+  }
+
   /** @param {string} name @param {Buffer} png @param {string} alt */
   async function image(name, png, alt) {
-    const blob = await users[name].agent.uploadBlob(png, { encoding: 'image/png' });
-    return { alt, image: blob.data.blob, aspectRatio: { width: 4, height: 3 } };
+    return { alt, image: await upload(name, png, 'image/png'), aspectRatio: { width: 4, height: 3 } };
   }
 
   // Older posts by accounts alice does not follow, to be reposted later.
@@ -135,11 +163,11 @@ export async function seed(network) {
     embed: { $type: 'app.bsky.embed.images', images: [await image('carla', makePng(320, 240, [230, 170, 90], [250, 240, 220]), 'A cup of coffee on a beach table')] },
     langs: ['es'],
   });
-  const thumb = await users.dan.agent.uploadBlob(makePng(160, 90, [20, 160, 80], [0, 0, 0]), { encoding: 'image/png' });
+  const thumb = await upload('dan', makePng(160, 90, [20, 160, 80], [0, 0, 0]), 'image/png');
   const danLink = await post('dan', { text: 'Launch window opens tomorrow 🚀🚀' }, {
     embed: {
       $type: 'app.bsky.embed.external',
-      external: { uri: 'https://example.org/launch', title: 'Launch schedule', description: 'Everything about tomorrow\'s launch.', thumb: thumb.data.blob },
+      external: { uri: 'https://example.org/launch', title: 'Launch schedule', description: 'Everything about tomorrow\'s launch.', thumb },
     },
   });
 
@@ -150,9 +178,9 @@ export async function seed(network) {
     Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2'),
     Buffer.from([0, 0, 0, 8]), Buffer.from('mdat'),
   ]);
-  const video = await users.dan.agent.uploadBlob(mp4, { encoding: 'video/mp4' });
+  const video = await upload('dan', mp4, 'video/mp4');
   await post('dan', { text: 'Static fire test, 2 seconds of it 🔥' }, {
-    embed: { $type: 'app.bsky.embed.video', video: video.data.blob, alt: 'Engine static fire', aspectRatio: { width: 16, height: 9 } },
+    embed: { $type: 'app.bsky.embed.video', video, alt: 'Engine static fire', aspectRatio: { width: 16, height: 9 } },
   });
 
   // A thread: eve's root, frank's reply, eve's answer — slices in alice's timeline.
@@ -176,6 +204,24 @@ export async function seed(network) {
   await post('frank', { text: 'Quiet day.' });
   await post('bob', { text: 'Last one for today.' });
 
+  // A curated list (alice's "Friends": bob and grace) and a custom feed ("Rockets", all of
+  // dan's posts, served by a feed generator the network runs).
+  const list = await alice.agent.app.bsky.graph.list.create({ repo: alice.did }, {
+    name: 'Friends', purpose: 'app.bsky.graph.defs#curatelist', description: 'People I read first', createdAt: nextTime(),
+  });
+  for (const name of ['bob', 'grace']) {
+    await alice.agent.app.bsky.graph.listitem.create({ repo: alice.did }, { list: list.uri, subject: users[name].did, createdAt: nextTime() });
+  }
+  const feedUri = `at://${users.dan.did}/app.bsky.feed.generator/rockets`;
+  const danPosts = log.filter((e) => e.kind === 'post' && e.by === 'dan').map((e) => e.uri).reverse();
+  const feedGen = await network.createFeedGen({
+    [feedUri]: async () => ({ encoding: 'application/json', body: { feed: danPosts.map((post) => ({ post })) } }),
+  });
+  await users.dan.agent.com.atproto.repo.putRecord({
+    repo: users.dan.did, collection: 'app.bsky.feed.generator', rkey: 'rockets',
+    record: { $type: 'app.bsky.feed.generator', did: feedGen.did, displayName: 'Rockets', description: 'Everything Dan posts', createdAt: nextTime() },
+  });
+
   await network.processAll();
 
   return {
@@ -185,6 +231,10 @@ export async function seed(network) {
     password: PASSWORD,
     viewer: { handle: alice.handle, did: alice.did },
     accounts: Object.fromEntries(Object.entries(users).map(([name, u]) => [name, { did: u.did, handle: u.handle, displayName: u.displayName }])),
+    expiredAccessJwt: expiredAccessToken(network, alice.did),
+    media,
+    list: { uri: list.uri, members: ['bob', 'grace'].map((n) => users[n].handle) },
+    feed: { uri: feedUri, posts: danPosts },
     floods: { posts: { account: users.grace.handle, count: graceTexts.length }, reposts: { account: users.heidi.handle, count: repostTargets.length } },
     log,
   };

@@ -2,6 +2,8 @@
 
 use std::ffi::OsString;
 
+use skypanel_core::identity::ServiceConfig;
+
 /// What the user asked for.
 pub enum Command {
     Help,
@@ -11,7 +13,10 @@ pub enum Command {
 
 /// Options of `skypanel timeline`.
 pub struct TimelineArgs {
-    pub service: String,
+    /// The PDS to sign in at; found from the handle when absent.
+    pub service: Option<String>,
+    /// Where handles and DIDs are resolved.
+    pub config: ServiceConfig,
     pub handle: String,
     pub limit: u8,
     pub cursor: Option<String>,
@@ -31,7 +36,10 @@ COMMANDS:
 
 OPTIONS (timeline):
     --handle HANDLE   Your handle, DID or email.
-    --service URL     Your PDS (default: https://bsky.social).
+    --service URL     Your PDS (default: found from your handle).
+    --plc URL         PLC directory (default: https://plc.directory).
+    --appview URL     AppView that resolves handles (default: https://public.api.bsky.app).
+    --entryway URL    Where email sign-ins go (default: https://bsky.social).
     --limit N         Posts per page, 1-100 (default: 30).
     --cursor C        Continue from a cursor printed by --json.
     --json            Print {cursor, items} as JSON instead of text.
@@ -46,7 +54,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut parser = lexopt::Parser::from_iter(args);
     let mut subcommand: Option<String> = None;
     let mut t = TimelineArgs {
-        service: "https://bsky.social".into(),
+        service: None,
+        config: ServiceConfig::default(),
         handle: String::new(),
         limit: 30,
         cursor: None,
@@ -56,7 +65,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
             Short('V') | Long("version") => return Ok(Command::Version),
-            Long("service") => t.service = string(parser.value())?,
+            Long("service") => t.service = Some(string(parser.value())?),
+            Long("plc") => t.config.plc_url = string(parser.value())?,
+            Long("appview") => t.config.appview_url = string(parser.value())?,
+            Long("entryway") => t.config.entryway_url = string(parser.value())?,
             Long("handle") => t.handle = string(parser.value())?,
             Long("cursor") => t.cursor = Some(string(parser.value())?),
             Long("json") => t.json = true,
@@ -106,7 +118,8 @@ mod tests {
             panic!("expected timeline");
         };
         assert_eq!((t.handle.as_str(), t.limit, t.json), ("alice.test", 5, true));
-        assert_eq!(t.service, "https://bsky.social");
+        assert_eq!(t.service, None);
+        assert_eq!(t.config, ServiceConfig::default());
     }
 
     #[test]

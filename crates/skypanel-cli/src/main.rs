@@ -1,11 +1,12 @@
 //! `skypanel`: SkyPanel's terminal reader, built on the same core as the extension.
 
 mod args;
-mod http;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use skypanel_cli::http::UreqTransport;
+use skypanel_core::identity;
 use skypanel_core::xrpc::Client;
 
 use args::{Command, TimelineArgs};
@@ -48,8 +49,18 @@ fn timeline(args: TimelineArgs) -> Result<(), String> {
                 .into())
         }
     };
-    let mut client = Client::new(http::UreqTransport::new(), &args.service).map_err(|e| e.to_string())?;
-    pollster::block_on(client.create_session(&args.handle, &password)).map_err(|e| e.to_string())?;
+    let transport = UreqTransport::new();
+    let signed_in = pollster::block_on(identity::sign_in(
+        &transport,
+        &args.config,
+        &args.handle,
+        &password,
+        args.service.as_deref(),
+    ))
+    .map_err(|e| e.to_string())?;
+    let client = Client::new(transport, &signed_in.service)
+        .map_err(|e| e.to_string())?
+        .with_session(signed_in.session);
     let page = pollster::block_on(client.get_timeline(args.limit, args.cursor.as_deref()))
         .map_err(|e| e.to_string())?;
     let items = page.summaries();

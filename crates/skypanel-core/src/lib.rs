@@ -11,12 +11,13 @@
 
 pub mod error;
 pub mod grouping;
+pub mod identity;
 pub mod model;
 pub mod richtext;
 pub mod uri;
 pub mod xrpc;
 
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 
 /// The version of the core, as the extension and the CLI report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -370,8 +370,11 @@ impl TimelinePage {
         let page: RawPage<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let mut feed = Vec::with_capacity(page.feed.len());
         for (i, raw) in page.feed.into_iter().enumerate() {
-            let view: FeedViewPost =
-                serde_json::from_str(raw.get()).map_err(|e| format!("feed item {i}: {e}"))?;
+            // Through `Value`, like every typed parse in the core: each model type then has a
+            // single Deserialize instantiation, which keeps the wasm small.
+            let view: FeedViewPost = serde_json::from_str::<Value>(raw.get())
+                .and_then(serde_json::from_value)
+                .map_err(|e| format!("feed item {i}: {e}"))?;
             feed.push(FeedItem { raw: raw.to_owned(), view });
         }
         Ok(TimelinePage { cursor: page.cursor, feed })

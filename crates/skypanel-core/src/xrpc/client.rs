@@ -1,10 +1,14 @@
-//! Lexicon calls on top of a [`Transport`].
+//! The XRPC exchange: building requests, signing them, retrying, refreshing the session,
+//! and turning answers into bodies or [`Error`]s. Lexicon calls are in `calls.rs`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::transport::{HttpRequest, HttpResponse, Method, Transport};
-use crate::model::TimelinePage;
+use super::retry::RetryPolicy;
+use super::transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use crate::Error;
 
 /// A signed-in account's tokens, as `com.atproto.server.createSession` returns them.
@@ -21,12 +25,54 @@ pub struct Session {
     pub refresh_jwt: String,
 }
 
-/// An XRPC client bound to one service (a PDS, or an AppView for public reads).
-#[derive(Debug, Clone)]
+/// Adds credentials to a request. App passwords use [`BearerSigner`]; OAuth's DPoP will be
+/// another implementation.
+pub trait RequestSigner {
+    /// Signs `request` with `token` (the access token, or the refresh token for a refresh).
+    fn sign(&self, request: &mut HttpRequest, token: &str);
+}
+
+/// `Authorization: Bearer <token>`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BearerSigner;
+
+impl RequestSigner for BearerSigner {
+    fn sign(&self, request: &mut HttpRequest, token: &str) {
+        request.headers.push(("authorization".into(), format!("Bearer {token}")));
+    }
+}
+
+/// Whether a call may be sent again after a failure whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotent {
+    /// Reads, and writes that are safe to repeat.
+    Yes,
+    /// Writes that might have taken effect.
+    No,
+}
+
+/// Which token a call carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// None (public reads, sign-in).
+    None,
+    /// The access token; the session is refreshed once if it expired.
+    Access,
+    /// The access token if signed in, none otherwise (reads that work both ways).
+    Optional,
+    /// The refresh token (refreshSession, deleteSession).
+    Refresh,
+}
+
+/// An XRPC client bound to one service: the account's PDS, or an AppView for public reads.
+/// Single-threaded by design (the browser's and the CLI's executors both are).
 pub struct Client<T> {
     transport: T,
     service: String,
-    session: Option<Session>,
+    session: RefCell<Option<Session>>,
+    signer: Rc<dyn RequestSigner>,
+    policy: RetryPolicy,
+    attempts: std::cell::Cell<u64>,
 }
 
 #[derive(Deserialize)]
@@ -37,29 +83,59 @@ struct XrpcErrorBody {
     message: Option<String>,
 }
 
+/// Checks and normalises a service URL (`https://host[:port]`, no path).
+pub fn normalize_service(service: &str) -> Result<String, Error> {
+    let service = service.trim().trim_end_matches('/');
+    let scheme_ok = service.starts_with("https://") || service.starts_with("http://");
+    let host = service.split_once("://").map(|(_, h)| h).unwrap_or("");
+    if !scheme_ok || host.is_empty() || host.contains(['?', '#', ' ', '/', '@']) {
+        return Err(Error::InvalidInput(format!(
+            "'{service}' is not a service URL; use something like https://bsky.social"
+        )));
+    }
+    Ok(service.to_owned())
+}
+
 impl<T: Transport> Client<T> {
     /// A client for `service`, e.g. `https://bsky.social` or `http://localhost:2583`.
     pub fn new(transport: T, service: &str) -> Result<Self, Error> {
-        let service = service.trim().trim_end_matches('/');
-        let scheme_ok = service.starts_with("https://") || service.starts_with("http://");
-        let host = service.split_once("://").map(|(_, h)| h).unwrap_or("");
-        if !scheme_ok || host.is_empty() || host.contains(['?', '#', ' ']) {
-            return Err(Error::InvalidInput(format!(
-                "'{service}' is not a service URL; use something like https://bsky.social"
-            )));
-        }
-        Ok(Client { transport, service: service.to_owned(), session: None })
+        Ok(Client {
+            transport,
+            service: normalize_service(service)?,
+            session: RefCell::new(None),
+            signer: Rc::new(BearerSigner),
+            policy: RetryPolicy::default(),
+            attempts: std::cell::Cell::new(0),
+        })
     }
 
     /// Uses an existing session (e.g. one restored from storage).
-    pub fn with_session(mut self, session: Session) -> Self {
-        self.session = Some(session);
+    pub fn with_session(self, session: Session) -> Self {
+        *self.session.borrow_mut() = Some(session);
         self
     }
 
-    /// The current session, if signed in.
-    pub fn session(&self) -> Option<&Session> {
-        self.session.as_ref()
+    /// Uses another retry and timeout policy.
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Uses another request signer.
+    pub fn with_signer(mut self, signer: Rc<dyn RequestSigner>) -> Self {
+        self.signer = signer;
+        self
+    }
+
+    /// The current session, if signed in. It changes when the client refreshes it: callers
+    /// that persist sessions should compare after each call.
+    pub fn session(&self) -> Option<Session> {
+        self.session.borrow().clone()
+    }
+
+    /// Replaces (or clears) the session.
+    pub fn set_session(&self, session: Option<Session>) {
+        *self.session.borrow_mut() = session;
     }
 
     /// The service URL this client talks to.
@@ -67,37 +143,13 @@ impl<T: Transport> Client<T> {
         &self.service
     }
 
-    /// Signs in with a handle, DID or email and an app password, and keeps the session.
-    pub async fn create_session(&mut self, identifier: &str, password: &str) -> Result<Session, Error> {
-        let identifier = identifier.trim().trim_start_matches('@');
-        if identifier.is_empty() || password.is_empty() {
-            return Err(Error::InvalidInput(
-                "a handle (or email) and an app password are both needed to sign in".into(),
-            ));
-        }
-        const METHOD: &str = "com.atproto.server.createSession";
-        let body = serde_json::json!({ "identifier": identifier, "password": password });
-        let text = self.procedure(METHOD, &body, false).await?;
-        let session: Session = serde_json::from_str(&text)
-            .map_err(|e| Error::Malformed { method: METHOD.into(), detail: e.to_string() })?;
-        self.session = Some(session.clone());
-        Ok(session)
-    }
-
-    /// One page of the signed-in account's home timeline (`app.bsky.feed.getTimeline`).
-    pub async fn get_timeline(&self, limit: u8, cursor: Option<&str>) -> Result<TimelinePage, Error> {
-        const METHOD: &str = "app.bsky.feed.getTimeline";
-        let limit = limit.clamp(1, 100).to_string();
-        let mut params = vec![("limit", limit.as_str())];
-        if let Some(c) = cursor {
-            params.push(("cursor", c));
-        }
-        let text = self.query(METHOD, &params, true).await?;
-        TimelinePage::from_json(&text).map_err(|detail| Error::Malformed { method: METHOD.into(), detail })
+    /// The transport (for its clock and timer).
+    pub fn transport(&self) -> &T {
+        &self.transport
     }
 
     /// Runs an XRPC query (GET) and returns the body of a successful answer.
-    pub async fn query(&self, method: &str, params: &[(&str, &str)], auth: bool) -> Result<String, Error> {
+    pub async fn query(&self, method: &str, params: &[(&str, &str)], auth: Auth) -> Result<Vec<u8>, Error> {
         let mut url = format!("{}/xrpc/{}", self.service, method);
         if !params.is_empty() {
             let mut qs = form_urlencoded::Serializer::new(String::new());
@@ -107,154 +159,164 @@ impl<T: Transport> Client<T> {
             url.push('?');
             url.push_str(&qs.finish());
         }
-        let request =
-            HttpRequest { method: Method::Get, url, headers: self.auth_headers(method, auth)?, body: None };
-        self.exchange(method, request).await
+        self.call(method, Method::Get, url, None, auth, Idempotent::Yes).await
     }
 
     /// Runs an XRPC procedure (POST with a JSON body) and returns the body of the answer.
-    pub async fn procedure(&self, method: &str, body: &Value, auth: bool) -> Result<String, Error> {
-        let mut headers = self.auth_headers(method, auth)?;
-        headers.push(("content-type".into(), "application/json".into()));
-        let request = HttpRequest {
-            method: Method::Post,
-            url: format!("{}/xrpc/{}", self.service, method),
-            headers,
-            body: Some(body.to_string().into_bytes()),
+    pub async fn procedure(
+        &self,
+        method: &str,
+        body: Option<&Value>,
+        auth: Auth,
+        idempotent: Idempotent,
+    ) -> Result<Vec<u8>, Error> {
+        let url = format!("{}/xrpc/{}", self.service, method);
+        let body = body.map(|b| b.to_string().into_bytes());
+        self.call(method, Method::Post, url, body, auth, idempotent).await
+    }
+
+    /// Parses a successful answer as JSON of type `R`.
+    pub(crate) fn parse<R: serde::de::DeserializeOwned>(method: &str, body: &[u8]) -> Result<R, Error> {
+        // Through `Value`: one Deserialize instantiation per type keeps the wasm small.
+        serde_json::from_slice::<Value>(body)
+            .and_then(serde_json::from_value)
+            .map_err(|e| Error::Malformed { method: method.into(), detail: e.to_string() })
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        http_method: Method,
+        url: String,
+        body: Option<Vec<u8>>,
+        auth: Auth,
+        idempotent: Idempotent,
+    ) -> Result<Vec<u8>, Error> {
+        let build = |token: Option<&str>| {
+            let mut request = HttpRequest {
+                method: http_method,
+                url: url.clone(),
+                headers: Vec::new(),
+                body: body.clone(),
+                timeout_ms: self.policy.timeout_ms,
+            };
+            if request.body.is_some() {
+                request.headers.push(("content-type".into(), "application/json".into()));
+            }
+            if let Some(token) = token {
+                self.signer.sign(&mut request, token);
+            }
+            request
         };
-        self.exchange(method, request).await
-    }
-
-    fn auth_headers(&self, method: &str, auth: bool) -> Result<Vec<(String, String)>, Error> {
-        if !auth {
-            return Ok(Vec::new());
+        let token = |s: &Option<Session>| -> Result<Option<String>, Error> {
+            match (auth, s) {
+                (Auth::None, _) | (Auth::Optional, None) => Ok(None),
+                (Auth::Access | Auth::Optional, Some(s)) => Ok(Some(s.access_jwt.clone())),
+                (Auth::Refresh, Some(s)) => Ok(Some(s.refresh_jwt.clone())),
+                (Auth::Access | Auth::Refresh, None) => Err(Error::NotSignedIn { method: method.into() }),
+            }
+        };
+        let first = token(&self.session.borrow())?;
+        let result = self.exchange(method, build(first.as_deref()), idempotent).await;
+        match result {
+            Err(e)
+                if e.xrpc_name() == Some("ExpiredToken") && matches!(auth, Auth::Access | Auth::Optional) =>
+            {
+                // Refresh once and retry once with the new token.
+                self.refresh_session().await?;
+                let second = token(&self.session.borrow())?;
+                self.exchange(method, build(second.as_deref()), idempotent).await
+            }
+            other => other,
         }
-        let session = self.session.as_ref().ok_or_else(|| Error::NotSignedIn { method: method.into() })?;
-        Ok(vec![("authorization".into(), format!("Bearer {}", session.access_jwt))])
     }
 
-    async fn exchange(&self, method: &str, request: HttpRequest) -> Result<String, Error> {
-        let url = request.url.clone();
-        let response = self.transport.send(request).await.map_err(|detail| Error::Network { url, detail })?;
-        into_body(method, response)
+    /// Gets a new access token with the refresh token (`com.atproto.server.refreshSession`).
+    pub async fn refresh_session(&self) -> Result<Session, Error> {
+        const METHOD: &str = "com.atproto.server.refreshSession";
+        let refresh = self.session.borrow().as_ref().map(|s| s.refresh_jwt.clone());
+        let refresh = refresh.ok_or_else(|| Error::NotSignedIn { method: METHOD.into() })?;
+        let mut request = HttpRequest {
+            method: Method::Post,
+            url: format!("{}/xrpc/{METHOD}", self.service),
+            headers: Vec::new(),
+            body: None,
+            timeout_ms: self.policy.timeout_ms,
+        };
+        self.signer.sign(&mut request, &refresh);
+        // Refreshing twice is harmless for the server but the second answer would win:
+        // the refresh is idempotent from the client's point of view.
+        let body = self.exchange(METHOD, request, Idempotent::Yes).await?;
+        let session: Session = Self::parse(METHOD, &body)?;
+        *self.session.borrow_mut() = Some(session.clone());
+        Ok(session)
+    }
+
+    fn seed(&self) -> u64 {
+        let n = self.attempts.get().wrapping_add(1);
+        self.attempts.set(n);
+        self.transport.now_ms() ^ n.rotate_left(32)
+    }
+
+    async fn exchange(
+        &self,
+        method: &str,
+        request: HttpRequest,
+        idempotent: Idempotent,
+    ) -> Result<Vec<u8>, Error> {
+        let mut attempt = 0u32;
+        loop {
+            let retries_left = attempt < self.policy.max_retries;
+            let url = request.url.clone();
+            let response = match self.transport.send(request.clone()).await {
+                Ok(r) => r,
+                Err(failure) => {
+                    if retries_left && idempotent == Idempotent::Yes {
+                        self.transport.sleep(self.policy.backoff_ms(attempt, self.seed())).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(match failure {
+                        TransportError::Timeout => Error::Timeout { url, after_ms: request.timeout_ms },
+                        TransportError::Network(detail) => Error::Network { url, detail },
+                    });
+                }
+            };
+            if response.status == 429 {
+                // The server refused without acting, so even a write may be repeated.
+                let reset = response.header("ratelimit-reset").and_then(|v| v.trim().parse().ok());
+                let after = response.header("retry-after").and_then(|v| v.trim().parse().ok());
+                let wait = self.policy.rate_limit_wait_ms(reset, after, self.transport.now_ms());
+                match wait {
+                    Some(ms) if retries_left => {
+                        self.transport.sleep(ms).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    _ => {
+                        let retry_after_ms = reset
+                            .map(|r: u64| r.saturating_mul(1000).saturating_sub(self.transport.now_ms()))
+                            .or(after.map(|a: u64| a * 1000));
+                        return Err(Error::RateLimited { method: method.into(), retry_after_ms });
+                    }
+                }
+            }
+            if response.status >= 500 && retries_left && idempotent == Idempotent::Yes {
+                self.transport.sleep(self.policy.backoff_ms(attempt, self.seed())).await;
+                attempt += 1;
+                continue;
+            }
+            return into_body(method, response);
+        }
     }
 }
 
-fn into_body(method: &str, response: HttpResponse) -> Result<String, Error> {
+fn into_body(method: &str, response: HttpResponse) -> Result<Vec<u8>, Error> {
     let HttpResponse { status, body, .. } = response;
     if (200..300).contains(&status) {
-        return String::from_utf8(body)
-            .map_err(|_| Error::Malformed { method: method.into(), detail: "the body is not UTF-8".into() });
+        return Ok(body);
     }
     let parsed: Option<XrpcErrorBody> = serde_json::from_slice(&body).ok();
     let (error, message) = parsed.map(|b| (b.error, b.message)).unwrap_or((None, None));
     Err(Error::Xrpc { method: method.into(), status, error, message })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::cell::RefCell;
-
-    /// Answers every request with one canned response and records what was sent. Unit tests
-    /// only: the integration tests run against the real reference network.
-    struct Canned {
-        status: u16,
-        body: &'static str,
-        seen: RefCell<Vec<HttpRequest>>,
-    }
-
-    impl Transport for &Canned {
-        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
-            self.seen.borrow_mut().push(request);
-            Ok(HttpResponse { status: self.status, headers: vec![], body: self.body.as_bytes().to_vec() })
-        }
-    }
-
-    #[derive(Debug)]
-    struct Offline;
-    impl Transport for Offline {
-        async fn send(&self, _: HttpRequest) -> Result<HttpResponse, String> {
-            Err("connection refused".into())
-        }
-    }
-
-    fn session() -> Session {
-        Session {
-            did: "did:plc:x".into(),
-            handle: "x.test".into(),
-            access_jwt: "AT".into(),
-            refresh_jwt: "RT".into(),
-        }
-    }
-
-    #[test]
-    fn rejects_service_urls_that_are_not_urls() {
-        for bad in ["", "bsky.social", "ftp://x", "https://", "https://a b"] {
-            let err = Client::new(Offline, bad).unwrap_err();
-            assert!(matches!(err, Error::InvalidInput(_)), "{bad}: {err:?}");
-        }
-        assert_eq!(Client::new(Offline, " https://pds.example/ ").unwrap().service(), "https://pds.example");
-    }
-
-    #[test]
-    fn timeline_sends_bearer_token_and_encoded_cursor() {
-        let canned = Canned {
-            status: 200,
-            body: include_str!("../../tests/fixtures/getTimeline.json"),
-            seen: RefCell::new(vec![]),
-        };
-        let client = Client::new(&canned, "http://localhost:2583").unwrap().with_session(session());
-        let page = pollster::block_on(client.get_timeline(30, Some("a b/c"))).unwrap();
-        assert!(!page.feed.is_empty());
-        let seen = canned.seen.borrow();
-        assert_eq!(seen[0].method, Method::Get);
-        assert_eq!(
-            seen[0].url,
-            "http://localhost:2583/xrpc/app.bsky.feed.getTimeline?limit=30&cursor=a+b%2Fc"
-        );
-        assert!(seen[0].headers.contains(&("authorization".into(), "Bearer AT".into())));
-    }
-
-    #[test]
-    fn timeline_without_session_says_sign_in() {
-        let client = Client::new(Offline, "http://localhost:2583").unwrap();
-        let err = pollster::block_on(client.get_timeline(10, None)).unwrap_err();
-        assert_eq!(err, Error::NotSignedIn { method: "app.bsky.feed.getTimeline".into() });
-        assert!(err.to_string().contains("sign in"));
-    }
-
-    #[test]
-    fn xrpc_error_body_becomes_typed_error_with_advice() {
-        let canned = Canned {
-            status: 401,
-            body: r#"{"error":"AuthenticationRequired","message":"Invalid identifier or password"}"#,
-            seen: RefCell::new(vec![]),
-        };
-        let mut client = Client::new(&canned, "http://localhost:2583").unwrap();
-        let err = pollster::block_on(client.create_session("alice.test", "wrong")).unwrap_err();
-        assert_eq!(err.xrpc_name(), Some("AuthenticationRequired"));
-        assert!(err.to_string().contains("app password"), "{err}");
-        assert!(client.session().is_none());
-    }
-
-    #[test]
-    fn non_json_error_and_malformed_success_are_reported() {
-        let canned = Canned { status: 502, body: "<html>bad gateway</html>", seen: RefCell::new(vec![]) };
-        let client = Client::new(&canned, "http://h").unwrap().with_session(session());
-        let err = pollster::block_on(client.get_timeline(1, None)).unwrap_err();
-        assert!(matches!(err, Error::Xrpc { status: 502, error: None, .. }));
-
-        let canned = Canned { status: 200, body: r#"{"feed": [{"nope": 1}]}"#, seen: RefCell::new(vec![]) };
-        let client = Client::new(&canned, "http://h").unwrap().with_session(session());
-        let err = pollster::block_on(client.get_timeline(1, None)).unwrap_err();
-        assert!(matches!(err, Error::Malformed { .. }), "{err:?}");
-    }
-
-    #[test]
-    fn network_failure_names_the_url() {
-        let client = Client::new(Offline, "http://localhost:1").unwrap().with_session(session());
-        let err = pollster::block_on(client.get_timeline(1, None)).unwrap_err();
-        assert!(err.to_string().contains("http://localhost:1/xrpc/app.bsky.feed.getTimeline"), "{err}");
-    }
 }

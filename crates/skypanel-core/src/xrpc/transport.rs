@@ -1,4 +1,4 @@
-//! The HTTP exchange a platform must supply.
+//! What a platform must supply: one HTTP exchange, a clock, and a timer.
 
 /// HTTP method of an XRPC call: queries are GET, procedures POST.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// Request body, for POST.
     pub body: Option<Vec<u8>>,
+    /// Give up on the exchange after this many milliseconds.
+    pub timeout_ms: u32,
 }
 
 /// One HTTP response, fully read.
@@ -50,12 +52,38 @@ impl HttpResponse {
     }
 }
 
-/// Performs one HTTP exchange. Implementations must not retry or follow XRPC semantics:
-/// that is the client's job. An `Err` means no HTTP answer arrived at all; its text says why.
-///
-/// The futures are not required to be `Send`, so the browser's `fetch` can implement this.
+/// Why an exchange produced no HTTP answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// No answer within the request's timeout.
+    Timeout,
+    /// Connection refused or dropped, DNS failure, TLS failure, offline, …
+    Network(String),
+}
+
+/// Performs HTTP exchanges for the client. Implementations must not retry or interpret
+/// statuses: that is the client's job. The futures need not be `Send`, so the browser's
+/// `fetch` can implement this.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     /// Sends `request` and returns the server's answer, whatever its status.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String>;
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+
+    /// Waits `ms` milliseconds (between retries).
+    async fn sleep(&self, ms: u64);
+
+    /// Milliseconds since the Unix epoch (rate-limit resets are epoch seconds).
+    fn now_ms(&self) -> u64;
+}
+
+impl<T: Transport + ?Sized> Transport for &T {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+    async fn sleep(&self, ms: u64) {
+        (**self).sleep(ms).await
+    }
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
 }

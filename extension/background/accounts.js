@@ -1,0 +1,144 @@
+// @ts-check
+/**
+ * Accounts: who is signed in, which one is active, and the services SkyPanel talks to.
+ * Everything is read from the vault on each use — the worker may have been restarted
+ * since the last message — and every session the core refreshes is written back.
+ */
+import * as core from './core.js';
+import * as vault from './vault.js';
+
+/**
+ * @typedef {{did: string, handle: string, accessJwt: string, refreshJwt: string}} Session
+ * @typedef {{service: string, session: Session}} Account
+ * @typedef {{plcUrl: string, appviewUrl: string, entrywayUrl: string}} Settings
+ */
+
+export const DEFAULT_SETTINGS = Object.freeze({
+  plcUrl: 'https://plc.directory',
+  appviewUrl: 'https://public.api.bsky.app',
+  entrywayUrl: 'https://bsky.social',
+});
+
+/** @returns {Promise<Settings>} */
+export async function settings() {
+  return { ...DEFAULT_SETTINGS, ...((await vault.get('settings')) ?? {}) };
+}
+
+/** @param {Partial<Settings>} changes */
+export async function saveSettings(changes) {
+  const next = { ...(await settings()) };
+  for (const key of /** @type {(keyof Settings)[]} */ (Object.keys(DEFAULT_SETTINGS))) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    const url = String(value).trim().replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/?#\s@]+$/.test(url)) {
+      const error = new Error(`'${url}' is not a service URL; use something like https://bsky.social`);
+      error.name = 'InvalidInput';
+      throw error;
+    }
+    next[key] = url;
+  }
+  await vault.put('settings', next);
+  return next;
+}
+
+export async function resetSettings() {
+  await vault.remove('settings');
+  return settings();
+}
+
+/** @returns {Promise<Account[]>} */
+async function all() {
+  return (await vault.get('accounts')) ?? [];
+}
+
+/** @returns {Promise<Account | null>} */
+export async function active() {
+  const [accounts, did] = await Promise.all([all(), vault.get('active')]);
+  return accounts.find((a) => a.session.did === did) ?? null;
+}
+
+/** What pages may see of an account: never its tokens. @param {Account} a */
+function describe(a) {
+  return { did: a.session.did, handle: a.session.handle, service: a.service };
+}
+
+export async function list() {
+  const [accounts, did] = await Promise.all([all(), vault.get('active')]);
+  return { active: accounts.some((a) => a.session.did === did) ? did : null, accounts: accounts.map(describe) };
+}
+
+export async function activePublic() {
+  const a = await active();
+  return a ? describe(a) : null;
+}
+
+/**
+ * Signs in and makes the account active (replacing an earlier session of the same account).
+ * @param {{identifier: string, password: string, service?: string}} input
+ */
+export async function signIn({ identifier, password, service }) {
+  const config = await settings();
+  /** @type {Account} */
+  const account = await core.signIn(config, String(identifier ?? ''), String(password ?? ''), service ? String(service) : undefined);
+  const accounts = (await all()).filter((a) => a.session.did !== account.session.did);
+  accounts.push(account);
+  await vault.put('accounts', accounts);
+  await vault.put('active', account.session.did);
+  return describe(account);
+}
+
+/** @param {string} did */
+export async function switchTo(did) {
+  const accounts = await all();
+  const account = accounts.find((a) => a.session.did === did);
+  if (!account) {
+    const error = new Error('that account is not signed in');
+    error.name = 'InvalidInput';
+    throw error;
+  }
+  await vault.put('active', did);
+  return describe(account);
+}
+
+/**
+ * Signs an account out: ends its session on its server (best effort: offline or an
+ * already-dead session must not keep it stored) and forgets its tokens.
+ * @param {string} [did] the active account when absent
+ */
+export async function signOut(did) {
+  const accounts = await all();
+  const target = did ?? (await vault.get('active'));
+  const account = accounts.find((a) => a.session.did === target);
+  if (!account) return list();
+  try {
+    await core.signOut({ service: account.service, session: account.session });
+  } catch (err) {
+    console.debug('SkyPanel: server-side sign-out failed; forgetting the session anyway', err);
+  }
+  const rest = accounts.filter((a) => a !== account);
+  await vault.put('accounts', rest);
+  if ((await vault.get('active')) === target) {
+    if (rest.length) await vault.put('active', rest[rest.length - 1].session.did);
+    else await vault.remove('active');
+  }
+  return list();
+}
+
+/**
+ * Runs a core API operation as the active account, or signed out against the AppView.
+ * @param {object} op e.g. {op: 'feedPage', source: {kind: 'timeline'}}
+ */
+export async function call(op) {
+  const account = await active();
+  const ctx = account
+    ? { service: account.service, session: account.session }
+    : { service: (await settings()).appviewUrl };
+  const answer = await core.call(ctx, op);
+  if (account && answer.session && answer.session.accessJwt !== account.session.accessJwt) {
+    // The core refreshed the session: keep the new tokens (refresh tokens rotate).
+    const accounts = (await all()).map((a) => (a.session.did === account.session.did ? { ...a, session: answer.session } : a));
+    await vault.put('accounts', accounts);
+  }
+  return answer.value;
+}

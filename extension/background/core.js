@@ -1,0 +1,35 @@
+// @ts-check
+/**
+ * The Rust core, as the background sees it: the wasm module's exports, speaking JSON text
+ * across the boundary, wrapped so callers pass and get plain objects.
+ */
+import init, * as wasm from '../wasm/skypanel_wasm.js';
+
+/** Resolves once the wasm is instantiated; await it before any other call. */
+export const ready = init({ module_or_path: new URL('../wasm/skypanel_wasm_bg.wasm', import.meta.url) });
+
+export const version = () => wasm.version();
+
+/** @param {string[]} owners @returns {{account: string, start: number, len: number}[]} */
+export const accountRuns = (owners) => JSON.parse(wasm.accountRuns(JSON.stringify(owners)));
+
+/**
+ * @param {object} config {plcUrl, appviewUrl, entrywayUrl}
+ * @param {string} identifier
+ * @param {string} password
+ * @param {string} [service] the PDS, when the user gave one
+ */
+export const signIn = async (config, identifier, password, service) =>
+  JSON.parse(await wasm.signIn(JSON.stringify(config), identifier, password, service));
+
+/** @param {{service: string, session?: object}} ctx @param {object} op */
+export const call = async (ctx, op) => JSON.parse(await wasm.call(JSON.stringify(ctx), JSON.stringify(op)));
+
+/** @param {{service: string, session?: object}} ctx */
+export const signOut = (ctx) => wasm.signOut(JSON.stringify(ctx));
+
+/** @param {string} json a feed page @returns {number} items parsed */
+export const parseFeedPage = (json) => wasm.parseFeedPage(json);
+
+/** @param {string} text @param {object[] | undefined} facets */
+export const richText = (text, facets) => JSON.parse(wasm.richText(text, facets ? JSON.stringify(facets) : ''));
