@@ -127,13 +127,14 @@ export async function signOut(did) {
 
 /**
  * Runs a core API operation as the active account, or signed out against the AppView.
- * @param {object} op e.g. {op: 'feedPage', source: {kind: 'timeline'}}
+ * @param {{op: string, policy?: object}} request e.g. {op: 'feedPage', source: {kind: 'timeline'}};
+ *   `policy` overrides retries and timeouts for this call ({maxRetries, baseDelayMs, maxWaitMs, timeoutMs}).
  */
-export async function call(op) {
+export async function call({ policy, ...op }) {
   const account = await active();
   const ctx = account
-    ? { service: account.service, session: account.session }
-    : { service: (await settings()).appviewUrl };
+    ? { service: account.service, session: account.session, policy }
+    : { service: (await settings()).appviewUrl, policy };
   const answer = await core.call(ctx, op);
   if (account && answer.session && answer.session.accessJwt !== account.session.accessJwt) {
     // The core refreshed the session: keep the new tokens (refresh tokens rotate).

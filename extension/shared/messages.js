@@ -51,7 +51,7 @@
     'settings.reset': { audience: 'extension', doc: "{} → Bluesky's default services" },
     'api.call': {
       audience: 'extension',
-      doc: '{op, ...} → value. Ops (crates/skypanel-wasm/src/ops.rs): feedPage {source, limit?, cursor?} → {cursor, items, feed}; thread {uri}; posts {uris}; search {query, limit?, cursor?}; profile {actor}; profiles {actors}; feedGenerator {uri}; feedGenerators {uris}; preferences; createBookmark {uri, cid}; deleteBookmark {uri}; bookmarks {limit?, cursor?}; resolveHandle {handle}. Runs as the active account, or signed out against the AppView.',
+      doc: '{op, ...} → value. Ops (crates/skypanel-wasm/src/ops.rs): feedPage {source, limit?, cursor?} → {cursor, items, feed}; thread {uri}; posts {uris}; search {query, limit?, cursor?}; profile {actor}; profiles {actors}; feedGenerator {uri}; feedGenerators {uris}; preferences; createBookmark {uri, cid}; deleteBookmark {uri}; bookmarks {limit?, cursor?}; resolveHandle {handle}. Runs as the active account, or signed out against the AppView. An optional policy {maxRetries, baseDelayMs, maxWaitMs, timeoutMs} overrides retries and timeouts for the call.',
     },
   };
 

@@ -6,19 +6,15 @@
  *   node demo.mjs --screenshot D  headless; writes D/bsky.png and D/popup.png and exits
  */
 import { join } from 'node:path';
-import { launch, network } from '../e2e/harness.mjs';
+import { launch, network, signInThroughOptions } from '../e2e/harness.mjs';
 
 const shotDir = process.argv.includes('--screenshot') ? process.argv[process.argv.indexOf('--screenshot') + 1] : null;
 const net = network();
 const browser = await launch({ headless: Boolean(shotDir), viewport: { width: 1100, height: 900 } });
 
-// Sign the extension in as the seeded viewer, through its own options page.
-const options = await browser.openExtensionPage('extension/options/options.html');
-await options.fill('#identifier', net.viewer.handle);
-await options.fill('#password', net.password);
-await options.fill('#service', net.pds);
-await options.click('button[type=submit]');
-await options.getByTestId('options-signed-in').filter({ hasText: `@${net.viewer.handle}` }).waitFor();
+// Point the extension at the local network and sign in as the seeded viewer, through its
+// own options page.
+const options = await signInThroughOptions(browser, 'alice');
 
 const bsky = await browser.openBsky();
 await bsky.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
@@ -35,6 +31,8 @@ if (shotDir) {
   await popup.setViewportSize({ width: 330, height: 190 });
   await popup.getByTestId('popup-account').filter({ hasText: '@' }).waitFor();
   await popup.screenshot({ path: join(shotDir, 'popup.png') });
+  await options.setViewportSize({ width: 700, height: 560 });
+  await options.screenshot({ path: join(shotDir, 'options.png') });
   await browser.close();
   console.log(`screenshots written to ${shotDir}`);
 } else {

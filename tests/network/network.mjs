@@ -59,6 +59,10 @@ export async function startNetwork(ports = {}) {
     cleanup.unshift(() => network.close());
     const { seed } = await import('./seed.mjs');
     const description = await seed(network);
+    const { startFaultProxy } = await import('./fault-proxy.mjs');
+    const proxy = await startFaultProxy(description.pds);
+    cleanup.unshift(() => proxy.close());
+    description.faultProxy = proxy.url;
     return {
       description,
       async stop() {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use skypanel_core::identity::{self, ServiceConfig};
 use skypanel_core::model::TimelinePage;
-use skypanel_core::xrpc::{Client, Session};
+use skypanel_core::xrpc::{Client, RetryPolicy, Session};
 use wasm_bindgen::prelude::*;
 
 use fetch_transport::FetchTransport;
@@ -58,13 +58,16 @@ pub async fn sign_in(
     to_json(&signed_in)
 }
 
-/// Where a call goes and as whom: `{service, session?}`. Without a session, reads go
-/// signed out.
+/// Where a call goes and as whom: `{service, session?, policy?}`. Without a session, reads
+/// go signed out; `policy` overrides retries and timeouts (`{maxRetries, baseDelayMs,
+/// maxWaitMs, timeoutMs}`, each optional).
 #[derive(Deserialize)]
 struct Context {
     service: String,
     #[serde(default)]
     session: Option<Session>,
+    #[serde(default)]
+    policy: Option<RetryPolicy>,
 }
 
 #[derive(Serialize)]
@@ -76,7 +79,10 @@ struct Answer {
 
 fn client(ctx: &str) -> Result<Client<&'static FetchTransport>, JsValue> {
     let ctx: Context = from_json(ctx, "expected {service, session?}")?;
-    let client = Client::new(&FETCH, &ctx.service).map_err(core_error)?;
+    let mut client = Client::new(&FETCH, &ctx.service).map_err(core_error)?;
+    if let Some(policy) = ctx.policy {
+        client = client.with_policy(policy);
+    }
     Ok(match ctx.session {
         Some(s) => client.with_session(s),
         None => client,

@@ -1,7 +1,10 @@
 //! When to try a request again, and how long to wait.
 
+use serde::{Deserialize, Serialize};
+
 /// Retry and timeout settings of a [`Client`](super::Client).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct RetryPolicy {
     /// Extra attempts after the first, for idempotent calls (and for any call that was
     /// refused with 429, which the server did not carry out).
