@@ -14,6 +14,13 @@ export const version = () => wasm.version();
 export const accountRuns = (owners) => JSON.parse(wasm.accountRuns(JSON.stringify(owners)));
 
 /**
+ * @param {{owner: string, repost?: boolean}[]} units
+ * @param {{mode: 'runs' | 'bundle', threshold: number}} options
+ * @returns {{account: string, units: number[], posts: number, reposts: number}[]}
+ */
+export const collapsePlan = (units, options) => JSON.parse(wasm.collapsePlan(JSON.stringify(units), JSON.stringify(options)));
+
+/**
  * @param {object} config {plcUrl, appviewUrl, entrywayUrl}
  * @param {string} identifier
  * @param {string} password

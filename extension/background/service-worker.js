@@ -32,6 +32,19 @@ const handlers = {
     return answer;
   },
 
+  async 'collapse.plan'({ units, options }) {
+    if (!Array.isArray(units)) throw new TypeError('units must be an array');
+    return core.collapsePlan(units.map((u) => ({ owner: String(u?.owner ?? ''), repost: Boolean(u?.repost) })), options ?? {});
+  },
+
+  async 'collapse.status'({ state, blocks, folded }, sender) {
+    if (sender.tab?.id === undefined) return null;
+    await chrome.storage.session.set({
+      [`collapse:${sender.tab.id}`]: { state: String(state), blocks: Number(blocks) || 0, folded: Number(folded) || 0, at: Date.now() },
+    });
+    return null;
+  },
+
   'accounts.list': () => accounts.list(),
   'accounts.switch': ({ did }) => accounts.switchTo(String(did ?? '')),
   'session.signIn': (input) => accounts.signIn(input),
@@ -50,6 +63,23 @@ function fromExtensionPage(sender) {
   return sender.id === chrome.runtime.id && !sender.tab?.url?.startsWith('https://') &&
     typeof sender.url === 'string' && sender.url.startsWith(chrome.runtime.getURL(''));
 }
+
+/** Turns the collapsed view on or off in every tab (content scripts watch the setting). */
+async function toggleCollapsed() {
+  const { collapsed } = await chrome.storage.local.get('collapsed');
+  await chrome.storage.local.set({ collapsed: { ...(collapsed ?? {}), enabled: !collapsed?.enabled } });
+}
+// Named on the worker's global so tests can run the shortcut's action (Chrome offers no way
+// to press a command's keys from outside the browser).
+/** @type {any} */ (globalThis).skypanelCommands = { 'toggle-collapsed': toggleCollapsed };
+
+chrome.commands.onCommand.addListener((command) => {
+  if (command === 'toggle-collapsed') toggleCollapsed();
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  chrome.storage.session.remove([`tab:${tabId}`, `collapse:${tabId}`]);
+});
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const type = message?.type;

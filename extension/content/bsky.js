@@ -1,78 +1,178 @@
 // @ts-check
 /**
- * SkyPanel's content script on bsky.app. Small, defensive and cheap: it reads the visible
- * timeline rows, asks the background (where the Rust core runs) about them, and marks the
- * page when the core has answered. It never throws into the page and never moves or
- * removes nodes that bsky.app's React owns.
+ * SkyPanel's content script on bsky.app: watches the timeline, asks the background (where
+ * the Rust core runs) how to fold it, and applies the answer (content/collapse.js). Small,
+ * defensive and cheap: work is batched, nothing is done for hidden pages, it never throws
+ * into the page, and it never moves or removes nodes that bsky.app's React owns.
  *
  * Page hooks (a public test contract, see README "Test contract"):
- *   document.documentElement[data-skypanel-core] = the core's version, once the first
- *   round trip to the wasm core has succeeded on this page.
+ *   html[data-skypanel] = "on" | "off" | "unrecognised"
+ *   html[data-skypanel-core] = the core's version, once a round trip to the core succeeded
+ *   button[data-skypanel-control] — the on/off control next to the feed tabs
  */
 (() => {
   'use strict';
   const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
-  if (!SkyPanel || /** @type {any} */ (globalThis).__skypanelContent) return;
-  /** @type {any} */ (globalThis).__skypanelContent = true;
+  const ns = /** @type {any} */ (globalThis).SkyPanelContent;
+  if (!SkyPanel || !ns?.page || !ns?.collapse || ns.started) return;
+  ns.started = true;
+  const { page, collapse } = ns;
 
-  const ROW_SELECTOR = '[data-testid^="feedItem-by-"]';
-  const ROW_PREFIX = 'feedItem-by-';
+  /** @typedef {{enabled: boolean, mode: 'runs' | 'bundle', threshold: number, everywhere: boolean}} Settings */
+  /** @type {Settings} */
+  const DEFAULTS = { enabled: false, mode: 'runs', threshold: 3, everywhere: false };
+  /** @type {Settings} */
+  let settings = { ...DEFAULTS };
+  let state = '';
+  let lastStatus = '';
+  /** What each rows container was last planned from: unit owners and their first rows. */
+  let planned = new WeakMap();
 
-  /**
-   * The account that put a row in the timeline: the reposter for a repost, else the author.
-   * The repost reason is the only profile link placed before the avatar link in a row
-   * (labels are translated, so this matches on structure, not text).
-   * @param {Element} row
-   * @returns {string}
-   */
-  function ownerOf(row) {
-    const author = (row.getAttribute('data-testid') || '').slice(ROW_PREFIX.length);
-    const first = row.querySelector('a[href^="/profile/"]');
-    if (!first || first.querySelector('[data-testid^="userAvatar"]')) return author;
-    const parts = (first.getAttribute('href') || '').split('/').filter(Boolean);
-    return parts.length === 2 ? decodeURIComponent(parts[1]) : author;
+  const root = document.documentElement;
+
+  function setState(/** @type {string} */ next) {
+    if (state === next) return;
+    state = next;
+    root.setAttribute('data-skypanel', next);
   }
 
-  /** Visible feed rows, in document order (hidden tabs and screens are display:none). */
-  function visibleRows() {
-    return Array.from(document.querySelectorAll(ROW_SELECTOR)).filter(
-      (el) => /** @type {HTMLElement} */ (el).offsetParent !== null,
-    );
+  function report() {
+    const status = JSON.stringify({ state, ...collapse.stats() });
+    if (status === lastStatus) return;
+    lastStatus = status;
+    SkyPanel.send('collapse.status', JSON.parse(status)).catch(() => {});
   }
 
-  let lastSignature = '';
-  let pending = 0;
+  /** The on/off control beside the feed tabs (ours; bsky.app's tab bar is left as is). */
+  function control() {
+    const tabs = document.querySelector('[data-testid="homeScreenFeedTabs"]');
+    let button = document.querySelector('[data-skypanel-control]');
+    if (!tabs || state === 'unrecognised') {
+      button?.remove();
+      return;
+    }
+    if (!button || button.previousElementSibling !== tabs) {
+      button?.remove();
+      button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'skypanel-control';
+      button.setAttribute('data-skypanel-control', '');
+      button.title = 'SkyPanel: fold floods of posts from one account (Alt+Shift+C)';
+      button.addEventListener('click', (event) => {
+        event.stopPropagation();
+        chrome.storage.local.set({ collapsed: { ...settings, enabled: !settings.enabled } });
+      });
+      tabs.after(button);
+    }
+    button.setAttribute('aria-pressed', String(settings.enabled));
+    button.textContent = settings.enabled ? 'Collapsed view: on' : 'Collapsed view: off';
+  }
 
-  async function report() {
-    pending = 0;
+  /** Whether a container's units are the same ones it was last planned from. */
+  function unchanged(/** @type {Element} */ container, /** @type {any[]} */ units, /** @type {string} */ options) {
+    const before = planned.get(container);
+    if (!before || before.options !== options || before.units.length !== units.length) return false;
+    return units.every((u, i) => before.units[i].owner === u.owner && before.units[i].first === u.rows[0] && before.units[i].size === u.rows.length);
+  }
+
+  async function update() {
+    scheduled = 0;
     try {
-      const rows = visibleRows().map((row) => ({ owner: ownerOf(row) }));
-      const signature = rows.map((r) => r.owner).join('\n');
-      if (signature === lastSignature) return;
-      lastSignature = signature;
-      const answer = await SkyPanel.send('core.hello', { rows });
-      if (answer && typeof answer.coreVersion === 'string') {
-        document.documentElement.setAttribute('data-skypanel-core', answer.coreVersion);
+      await hello();
+      if (!settings.enabled) {
+        collapse.clear();
+        planned = new WeakMap();
+        setState('off');
+        control();
+        report();
+        return;
       }
+      const layout = page.layout();
+      if (layout === 'unrecognised') {
+        collapse.clear();
+        planned = new WeakMap();
+        setState('unrecognised');
+        control();
+        report();
+        return;
+      }
+      setState('on');
+      control();
+      const options = { mode: settings.mode, threshold: settings.threshold };
+      const key = JSON.stringify(options);
+      for (const feed of page.feeds(settings.everywhere)) {
+        const container = page.rowsContainer(feed);
+        if (!container) continue;
+        const units = page.units(container);
+        if (unchanged(container, units, key)) continue;
+        const blocks = await SkyPanel.send('collapse.plan', { units: units.map((/** @type {any} */ u) => ({ owner: u.owner, repost: u.repost })), options });
+        if (!settings.enabled) return;
+        if (units.some((/** @type {any} */ u) => !u.rows[0].isConnected)) {
+          schedule(); // the page changed while the core was thinking: plan again
+          continue;
+        }
+        collapse.apply(container, units, blocks);
+        planned.set(container, { options: key, units: units.map((/** @type {any} */ u) => ({ owner: u.owner, first: u.rows[0], size: u.rows.length })) });
+      }
+      report();
     } catch (err) {
-      // The worker may be restarting or the extension reloaded: try again on the next change.
-      lastSignature = '';
-      console.debug('SkyPanel: background not reachable yet', err);
+      // The worker may be restarting or the extension reloading: never leave rows hidden.
+      for (const row of document.querySelectorAll(`[${collapse.PENDING}]`)) row.removeAttribute(collapse.PENDING);
+      console.debug('SkyPanel: collapsed view update failed; will retry on the next change', err);
     }
   }
 
+  let helloSignature = '';
+  /** Tells the core which rows the page shows (its answer marks the page with the version). */
+  async function hello() {
+    const rows = Array.from(document.querySelectorAll(page.ITEM)).filter(page.visible);
+    const list = rows.map((item) => ({ owner: page.ownerOf(item) }));
+    const signature = list.map((r) => r.owner).join('\n');
+    if (signature === helloSignature) return;
+    helloSignature = signature;
+    const answer = await SkyPanel.send('core.hello', { rows: list });
+    if (answer && typeof answer.coreVersion === 'string') root.setAttribute('data-skypanel-core', answer.coreVersion);
+  }
+
+  let scheduled = 0;
   function schedule() {
-    if (!pending) pending = window.setTimeout(report, 100);
+    if (!scheduled) scheduled = window.setTimeout(update, 0);
+  }
+
+  /**
+   * New rows that land inside the viewport of a feed being folded are hidden until the plan
+   * for them is applied, so a row that will be folded is never painted first. (Rows added
+   * below the viewport, the usual case with infinite scroll, are not touched.)
+   * @param {MutationRecord[]} records
+   */
+  function onMutations(records) {
+    if (settings.enabled && state === 'on') {
+      const feedSelector = settings.everywhere
+        ? '[data-testid="followingFeedPage"], [data-testid="customFeedPage"], [data-testid="listFeed"]'
+        : '[data-testid="followingFeedPage"]';
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (!(node instanceof HTMLElement) || node.hasAttribute('data-skypanel-group') || !node.querySelector(page.ITEM)) continue;
+          if (!node.closest(feedSelector)) continue;
+          const rect = node.getBoundingClientRect();
+          if (rect.bottom > 0 && rect.top < innerHeight) node.setAttribute(collapse.PENDING, '');
+        }
+      }
+    }
+    schedule();
   }
 
   try {
-    new MutationObserver(schedule).observe(document.documentElement, {
-      childList: true,
-      subtree: true,
-      attributes: true,
-      attributeFilter: ['style'],
+    new MutationObserver(onMutations).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
+    chrome.storage.onChanged.addListener((changes, area) => {
+      if (area !== 'local' || !changes.collapsed) return;
+      settings = { ...DEFAULTS, ...(changes.collapsed.newValue ?? {}) };
+      schedule();
     });
-    schedule();
+    chrome.storage.local.get('collapsed').then((stored) => {
+      settings = { ...DEFAULTS, ...(stored.collapsed ?? {}) };
+      schedule();
+    }, schedule);
   } catch (err) {
     console.debug('SkyPanel: content script could not start', err);
   }

@@ -115,3 +115,30 @@ Promise.all([SkyPanel.send('accounts.list'), SkyPanel.send('settings.get')]).the
   renderAccounts(state);
   renderSettings(settings);
 }, showError);
+
+// Collapsed view: saved on every change; every bsky.app tab follows at once.
+async function renderCollapsed() {
+  const { collapsed } = await chrome.storage.local.get('collapsed');
+  const c = { enabled: false, mode: 'runs', threshold: 3, everywhere: false, ...(collapsed ?? {}) };
+  $('collapsed-enabled').checked = c.enabled;
+  for (const radio of document.querySelectorAll('input[name="mode"]')) {
+    /** @type {HTMLInputElement} */ (radio).checked = /** @type {HTMLInputElement} */ (radio).value === c.mode;
+  }
+  $('collapsed-threshold').value = String(c.threshold);
+  $('collapsed-everywhere').checked = c.everywhere;
+}
+
+$('collapsed').addEventListener('change', async () => {
+  const threshold = Math.min(10, Math.max(2, Math.round(Number($('collapsed-threshold').value) || 3)));
+  $('collapsed-threshold').value = String(threshold);
+  const mode = /** @type {HTMLInputElement | null} */ (document.querySelector('input[name="mode"]:checked'))?.value ?? 'runs';
+  await chrome.storage.local.set({
+    collapsed: { enabled: $('collapsed-enabled').checked, mode, threshold, everywhere: $('collapsed-everywhere').checked },
+  });
+  $('collapsed-status').textContent = 'Saved.';
+});
+$('collapsed').addEventListener('submit', (/** @type {Event} */ e) => e.preventDefault());
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.collapsed) renderCollapsed();
+});
+renderCollapsed();

@@ -33,6 +33,14 @@
       audience: 'any',
       doc: '{rows: [{owner}]} → {coreVersion, runs: [{account, start, len}]} — runs computed by the core',
     },
+    'collapse.plan': {
+      audience: 'any',
+      doc: '{units: [{owner, repost}], options: {mode: "runs"|"bundle", threshold}} → [{account, units, posts, reposts}] — the core plans the collapsed view',
+    },
+    'collapse.status': {
+      audience: 'any',
+      doc: "{state: 'on'|'off'|'unrecognised', blocks, folded} → null; the content script reports its tab's state for the popup",
+    },
     'accounts.list': {
       audience: 'extension',
       doc: '{} → {active: did | null, accounts: [{did, handle, service}]}',

@@ -17,7 +17,14 @@
 (() => {
   'use strict';
 
-  const PAGE_SIZE = 30;
+  // Test knobs, read once at start from the query string (the real client has none):
+  //   pageSize=N  rows per page (default 30, as bsky.app)
+  //   theme=light|dim|dark  the app's colour theme
+  //   broken=1    render without the markers SkyPanel recognises the layout by
+  const knobs = new URLSearchParams(location.search);
+  const PAGE_SIZE = Number(knobs.get('pageSize')) || 30;
+  const BROKEN = knobs.get('broken') === '1';
+  document.documentElement.classList.add(`theme-${knobs.get('theme') ?? 'light'}`);
   const POLL_MS = 60_000;
 
   /**
@@ -297,7 +304,7 @@
       this.head = /** @type {Element} */ (this.rows.lastElementChild);
       this.sentinel = view({ class: 'tail-sentinel' });
       this.rows.append(this.sentinel);
-      this.el = view({ 'data-testid': testid }, [
+      this.el = view({ 'data-testid': BROKEN ? undefined : testid }, [
         view({ 'data-testid': `${testid}-feed` }, [
           view({ 'data-testid': `${testid}-feed-flatlist` }, [
             view({ style: 'position:fixed; inset:0; pointer-events:none; z-index:-1' }),
@@ -474,7 +481,7 @@
           view({ 'data-testid': 'homeScreen' }, [
             view(),
             view({ class: 'tabbar', style: 'position:sticky; top:0; z-index:10' }, [
-              view({ class: 'row', role: 'tablist', 'data-testid': 'homeScreenFeedTabs' }, [
+              view({ class: 'row', role: 'tablist', 'data-testid': BROKEN ? undefined : 'homeScreenFeedTabs' }, [
                 view({ class: 'row', 'data-testid': 'homeScreenFeedTabs-selector' }, [view({ class: 'row' }, tabs)]),
               ]),
             ]),

@@ -72,11 +72,13 @@ fn recovers_from_what_it_should_and_fails_clearly_otherwise() {
     assert_eq!(write.unwrap_err().kind(), ErrorKind::Network);
     assert_eq!(seen(&proxy).len(), 1, "the write was sent once");
 
-    // 429 that resets in a second: waits for the reset, then succeeds.
-    faults(&proxy, json!([{ "path": "getTimeline", "fault": "429", "times": 1, "resetIn": 1 }]));
+    // 429 that resets within two seconds (at least one whole second away): waits for the
+    // reset, then succeeds.
+    faults(&proxy, json!([{ "path": "getTimeline", "fault": "429", "times": 1, "resetIn": 2 }]));
     let started = Instant::now();
     assert_eq!(timeline().unwrap().feed.len(), 5);
-    assert!(started.elapsed() >= Duration::from_millis(200), "waited for the reset");
+    assert!(started.elapsed() >= Duration::from_millis(900), "waited for the reset: {:?}", started.elapsed());
+    assert_eq!(seen(&proxy).len(), 2, "one refusal, one retry");
 
     // 429 resetting in an hour: fails at once, saying when to come back.
     faults(&proxy, json!([{ "path": "getTimeline", "fault": "429", "resetIn": 3600 }]));

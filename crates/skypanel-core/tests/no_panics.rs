@@ -70,3 +70,48 @@ proptest! {
         prop_assert_eq!(back.actor(), "did:plc:abc");
     }
 }
+
+mod grouping {
+    use proptest::prelude::*;
+    use skypanel_core::grouping::{plan, Mode, PlanOptions, Unit};
+
+    fn arb_units() -> impl Strategy<Value = Vec<Unit>> {
+        proptest::collection::vec((0u8..5, any::<bool>()), 0..80).prop_map(|v| {
+            v.into_iter().map(|(o, repost)| Unit { owner: format!("u{o}.test"), repost }).collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn every_unit_is_in_at_most_one_block_and_order_is_kept(units in arb_units(), bundle in any::<bool>(), threshold in 0u8..12) {
+            let mode = if bundle { Mode::Bundle } else { Mode::Runs };
+            let blocks = plan(&units, PlanOptions { mode, threshold });
+            let t = usize::from(threshold.clamp(2, 10));
+            let mut seen = vec![false; units.len()];
+            let mut last_anchor = None;
+            for b in &blocks {
+                prop_assert!(b.units.len() >= t);
+                prop_assert_eq!(b.posts + b.reposts, b.units.len());
+                prop_assert!(b.units.windows(2).all(|w| w[0] < w[1]), "ascending");
+                prop_assert!(last_anchor < Some(b.units[0]), "blocks in page order");
+                last_anchor = Some(b.units[0]);
+                for &i in &b.units {
+                    prop_assert!(!seen[i], "unit {} in two blocks", i);
+                    seen[i] = true;
+                    prop_assert_eq!(&units[i].owner, &b.account);
+                }
+                if mode == Mode::Runs {
+                    prop_assert!(b.units.windows(2).all(|w| w[1] == w[0] + 1), "runs are contiguous");
+                }
+            }
+            if mode == Mode::Bundle {
+                // Every account with enough units is bundled, whole.
+                for u in &units {
+                    let n = units.iter().filter(|v| v.owner == u.owner).count();
+                    let bundled = blocks.iter().find(|b| b.account == u.owner).map(|b| b.units.len());
+                    prop_assert_eq!(bundled, (n >= t).then_some(n));
+                }
+            }
+        }
+    }
+}

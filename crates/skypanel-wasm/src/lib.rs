@@ -41,6 +41,17 @@ pub fn account_runs(owners: &str) -> Result<String, JsValue> {
     to_json(&skypanel_core::grouping::account_runs(&owners))
 }
 
+/// Plans the collapsed view: `units` is `[{owner, repost}]` and `options` is
+/// `{mode: "runs"|"bundle", threshold}`, both as JSON; answers `[{account, units, posts,
+/// reposts}]`.
+#[wasm_bindgen(js_name = collapsePlan)]
+pub fn collapse_plan(units: &str, options: &str) -> Result<String, JsValue> {
+    use skypanel_core::grouping::{plan, PlanOptions, Unit};
+    let units: Vec<Unit> = from_json(units, "expected [{owner, repost}]")?;
+    let options: PlanOptions = from_json(options, "expected {mode, threshold}")?;
+    to_json(&plan(&units, options))
+}
+
 /// Signs in. `config` is `{plcUrl, appviewUrl, entrywayUrl}` as JSON (defaults for missing
 /// fields); `service`, when given, is the PDS to sign in at directly. Answers
 /// `{service, session}`.

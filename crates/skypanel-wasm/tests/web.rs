@@ -85,3 +85,14 @@ async fn signed_out_timeline_is_refused_before_any_request() {
     .unwrap_err();
     assert_eq!(error_name(err), "NotSignedIn");
 }
+
+#[wasm_bindgen_test]
+fn collapse_plan_through_json() {
+    let units = r#"[{"owner":"a"},{"owner":"g"},{"owner":"g"},{"owner":"g","repost":true},{"owner":"b"}]"#;
+    let blocks = parse(&skypanel_wasm::collapse_plan(units, r#"{"mode":"runs","threshold":3}"#).unwrap());
+    assert_eq!(blocks, json!([{"account": "g", "units": [1, 2, 3], "posts": 2, "reposts": 1}]));
+    assert_eq!(
+        error_name(skypanel_wasm::collapse_plan(units, r#"{"mode":"sideways"}"#).unwrap_err()),
+        "InvalidInput"
+    );
+}

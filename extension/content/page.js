@@ -1,0 +1,151 @@
+// @ts-check
+/**
+ * Reading bsky.app's timeline DOM: which feeds are on screen, their rows, and the units
+ * (posts, reposts, thread slices) those rows form. Read-only: nothing here changes the page.
+ * Selectors follow the web client's stable hooks (testIDs, hrefs, roles), never its
+ * generated class names, and every one of them is a guess the code must survive losing.
+ */
+(() => {
+  'use strict';
+  const ns = /** @type {any} */ (globalThis).SkyPanelContent ??= {};
+  if (ns.page) return;
+
+  const ITEM = '[data-testid^="feedItem-by-"]';
+  const ITEM_PREFIX = 'feedItem-by-';
+  /** Feed containers by kind; "following" is the default, the others are opt-in. */
+  const FEEDS = {
+    following: '[data-testid="followingFeedPage"]',
+    custom: '[data-testid="customFeedPage"]',
+    list: '[data-testid="listFeed"]',
+  };
+  const ALL_FEEDS = `${FEEDS.following}, ${FEEDS.custom}, ${FEEDS.list}`;
+
+  /**
+   * 'ok' when the page looks like the bsky.app this code knows, 'unrecognised' when the
+   * home timeline shows rows in a structure we cannot place (the markers are gone), and
+   * 'waiting' before any row has loaded. Only the home screen is checked: it is the only
+   * place SkyPanel changes.
+   * @returns {'ok' | 'unrecognised' | 'waiting'}
+   */
+  function layout() {
+    const rows = Array.from(document.querySelectorAll(ITEM)).filter(visible);
+    if (!rows.length) return 'waiting';
+    if (location.pathname !== '/') return 'ok';
+    const main = document.querySelector('main[role="main"]');
+    const tabs = document.querySelector('[data-testid="homeScreenFeedTabs"]');
+    if (!main || !tabs) return 'unrecognised';
+    const placed = rows.every((row) => main.contains(row) && row.closest(ALL_FEEDS) && rowsContainer(row.closest(ALL_FEEDS)));
+    return placed ? 'ok' : 'unrecognised';
+  }
+
+  /** @param {Element} el */
+  const visible = (el) => /** @type {HTMLElement} */ (el).offsetParent !== null;
+
+  /**
+   * The visible feed containers SkyPanel may act on.
+   * @param {boolean} everywhere include custom feeds and lists, not only Following
+   */
+  function feeds(everywhere) {
+    const selector = everywhere ? `${FEEDS.following}, ${FEEDS.custom}, ${FEEDS.list}` : FEEDS.following;
+    return Array.from(document.querySelectorAll(selector)).filter(visible);
+  }
+
+  /**
+   * The element whose children are the rows of `feed`: the parent of a row, where a row is
+   * the grandparent of a feed item (item → bare wrapper → row).
+   * @param {Element} feed
+   */
+  function rowsContainer(feed) {
+    const item = feed.querySelector(ITEM);
+    return item?.parentElement?.parentElement?.parentElement ?? null;
+  }
+
+  /** The author's handle from a row's feed item. @param {Element} item */
+  const authorOf = (item) => (item.getAttribute('data-testid') || '').slice(ITEM_PREFIX.length);
+
+  /**
+   * The reposter of a feed item, if it is a repost. The repost reason is the only profile
+   * link placed before the avatar link (labels are translated, so this matches structure).
+   * @param {Element} item
+   */
+  function reposterOf(item) {
+    const first = item.querySelector('a[href^="/profile/"]');
+    if (!first || first.querySelector('[data-testid^="userAvatar"]')) return null;
+    const parts = (first.getAttribute('href') || '').split('/').filter(Boolean);
+    return parts.length === 2 ? decodeURIComponent(parts[1]) : null;
+  }
+
+  /** The account that put an item in the timeline: the reposter, else the author. @param {Element} item */
+  const ownerOf = (item) => reposterOf(item) ?? authorOf(item);
+
+  /** A row continues the thread slice above it when its top border is hidden. @param {Element} item */
+  function continuesSlice(item) {
+    const inner = item.firstElementChild;
+    if (!inner) return false;
+    return getComputedStyle(inner).borderTopWidth === '0px';
+  }
+
+  /**
+   * @typedef {{owner: string, repost: boolean, rows: HTMLElement[], author: string, item: Element}} Unit
+   * Units of a rows container, in page order. Rows that are not feed items (the compose
+   * prompt, spacers, our own blocks) are skipped, except "View full thread" rows, which
+   * belong to the slice they sit in.
+   * @param {Element} container
+   * @returns {Unit[]}
+   */
+  function units(container) {
+    /** @type {Unit[]} */
+    const out = [];
+    /** @type {Unit | null} */
+    let current = null;
+    for (const child of Array.from(container.children)) {
+      const row = /** @type {HTMLElement} */ (child);
+      if (row.hasAttribute('data-skypanel-group')) continue;
+      const item = row.querySelector(ITEM);
+      if (!item) {
+        const threadLink = row.querySelector('a[href*="/post/"]');
+        if (current && threadLink && !row.querySelector('[role="button"]')) current.rows.push(row);
+        else current = null;
+        continue;
+      }
+      if (current && continuesSlice(item)) {
+        current.rows.push(row);
+        // The slice's last post is the feed item; the rows above it are its context. The
+        // account that put it in the timeline is that post's author (or the reposter).
+        if (!current.repost) current.owner = authorOf(item);
+        continue;
+      }
+      const reposter = reposterOf(item);
+      const author = authorOf(item);
+      current = { owner: reposter ?? author, repost: Boolean(reposter), rows: [row], author, item };
+      out.push(current);
+    }
+    return out;
+  }
+
+  /** Text helpers for block summaries, all read with textContent (never HTML). */
+  const text = {
+    /** @param {Element} item */
+    name(item) {
+      const links = item.querySelectorAll('a[href^="/profile/"][aria-label="View profile"]');
+      return (links[0]?.textContent ?? '').trim();
+    },
+    /** @param {Element} item */
+    post(item) {
+      return (item.querySelector('[data-testid="postText"]')?.textContent ?? '').trim();
+    },
+    /** @param {Element} item */
+    time(item) {
+      const a = item.querySelector('a[href*="/post/"]');
+      return { label: a?.getAttribute('aria-label') ?? '', short: (a?.textContent ?? '').replace(/^[\s·]+/, '').trim() };
+    },
+    /** @param {Element} item */
+    avatar(item) {
+      const img = item.querySelector('[data-testid="userAvatarImage"] img');
+      const src = img?.getAttribute('src') ?? '';
+      return /^https:\/\//.test(src) ? src : '';
+    },
+  };
+
+  ns.page = { ITEM, layout, feeds, rowsContainer, units, ownerOf, text, visible };
+})();
