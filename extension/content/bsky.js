@@ -25,6 +25,17 @@
   let settings = { ...DEFAULTS };
   let state = '';
   let lastStatus = '';
+  /**
+   * Main-thread time spent per update (reading rows + applying a plan; not the wait for the
+   * worker), and how long the last switch-on took to finish. Read by `make bench` through
+   * the content script's world; never exposed to the page.
+   */
+  const metrics = (ns.metrics = { updates: /** @type {number[]} */ ([]), enableMs: 0, enabledAt: 0 });
+  const record = (/** @type {number} */ ms) => {
+    metrics.updates.push(ms);
+    if (metrics.updates.length > 500) metrics.updates.splice(0, 250);
+  };
+
   /** What each rows container was last planned from: unit owners and their first rows. */
   let planned = new WeakMap();
 
@@ -101,18 +112,26 @@
       const options = { mode: settings.mode, threshold: settings.threshold };
       const key = JSON.stringify(options);
       for (const feed of page.feeds(settings.everywhere)) {
+        const readStart = performance.now();
         const container = page.rowsContainer(feed);
         if (!container) continue;
         const units = page.units(container);
         if (unchanged(container, units, key)) continue;
+        const readMs = performance.now() - readStart;
         const blocks = await SkyPanel.send('collapse.plan', { units: units.map((/** @type {any} */ u) => ({ owner: u.owner, repost: u.repost })), options });
         if (!settings.enabled) return;
         if (units.some((/** @type {any} */ u) => !u.rows[0].isConnected)) {
           schedule(); // the page changed while the core was thinking: plan again
           continue;
         }
+        const applyStart = performance.now();
         collapse.apply(container, units, blocks);
         planned.set(container, { options: key, units: units.map((/** @type {any} */ u) => ({ owner: u.owner, first: u.rows[0], size: u.rows.length })) });
+        record(readMs + performance.now() - applyStart);
+      }
+      if (metrics.enabledAt) {
+        metrics.enableMs = performance.now() - metrics.enabledAt;
+        metrics.enabledAt = 0;
       }
       report();
     } catch (err) {
@@ -166,7 +185,9 @@
     new MutationObserver(onMutations).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local' || !changes.collapsed) return;
+      const wasEnabled = settings.enabled;
       settings = { ...DEFAULTS, ...(changes.collapsed.newValue ?? {}) };
+      if (settings.enabled && !wasEnabled) metrics.enabledAt = performance.now();
       schedule();
     });
     chrome.storage.local.get('collapsed').then((stored) => {

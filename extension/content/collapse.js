@@ -41,8 +41,9 @@
    * @param {{account: string, posts: number, reposts: number}} plan
    * @param {any[]} units the page units folded into it, newest first
    * @param {string} key
+   * @param {string} pageTheme from theme(), read once per apply
    */
-  function buildBlock(plan, units, key) {
+  function buildBlock(plan, units, key, pageTheme) {
     const rows = units.flatMap((u) => u.rows);
     const own = units.find((u) => !u.repost) ?? null;
     const name = own ? page.text.name(own.item) : '';
@@ -56,7 +57,7 @@
     block.setAttribute(GROUP, plan.account);
     block.setAttribute('data-skypanel-count', String(rows.length));
     block.setAttribute('data-skypanel-key', key);
-    block.setAttribute('data-skypanel-theme', theme());
+    block.setAttribute('data-skypanel-theme', pageTheme);
     block.className = 'skypanel-block';
 
     const button = document.createElement('button');
@@ -111,20 +112,24 @@
     body.append(head, meta, preview);
     button.append(avi, body, chevron);
     block.append(button);
+    labels.set(block, `${what} from ${name || '@' + plan.account}`);
     button.addEventListener('click', (event) => {
       // Our own control: keep the click from reaching bsky.app's row handlers.
       event.stopPropagation();
-      setOpen(block, button.getAttribute('aria-expanded') !== 'true', what, name || '@' + plan.account);
+      setOpen(block, button.getAttribute('aria-expanded') !== 'true');
     });
     return block;
   }
 
-  /** @param {Element} block @param {boolean} open @param {string} what @param {string} who */
-  function setOpen(block, open, what, who) {
+  /** What a block's toggle says, for its label. @type {WeakMap<Element, string>} */
+  const labels = new WeakMap();
+
+  /** @param {Element} block @param {boolean} open */
+  function setOpen(block, open) {
     const key = block.getAttribute('data-skypanel-key') ?? '';
     const button = block.querySelector('.skypanel-toggle');
     button?.setAttribute('aria-expanded', String(open));
-    button?.setAttribute('aria-label', `${what} from ${who}: ${open ? 'hide them' : 'show them'}`);
+    button?.setAttribute('aria-label', `${labels.get(block) ?? ''}: ${open ? 'hide them' : 'show them'}`);
     block.classList.toggle('skypanel-open', open);
     if (open) opened.add(key);
     else opened.delete(key);
@@ -138,10 +143,17 @@
 
   /**
    * Keeps the first row (or block) visible at the top of the viewport where it was while
-   * `change` runs, so folding and unfolding above it does not make the page jump.
+   * `change` runs, so folding and unfolding above it does not make the page jump. Chrome
+   * does this itself (CSS scroll anchoring); the measuring fallback is for browsers without.
    * @param {() => void} change
    */
   function keepingScroll(change) {
+    if (CSS.supports('overflow-anchor', 'auto')) {
+      // The browser's own scroll anchoring keeps the visible post in place, without the
+      // forced layouts measuring it here would cost.
+      change();
+      return;
+    }
     const candidates = document.querySelectorAll(`${page.ITEM}, [${GROUP}]`);
     /** @type {Element | null} */
     let anchor = null;
@@ -170,34 +182,44 @@
    */
   function apply(container, units, blocks) {
     keepingScroll(() => {
+      /** @type {Map<string, {plan: any, members: any[]}>} */
       const wanted = new Map();
       for (const plan of blocks) {
-        const members = plan.units.map((i) => units[i]).filter(Boolean);
+        const members = plan.units.map((/** @type {number} */ i) => units[i]).filter(Boolean);
         if (!members.length) continue;
         const firstHref = members[0].item.querySelector('a[href*="/post/"]')?.getAttribute('href') ?? '';
-        wanted.set(`${plan.account} ${firstHref}`, { plan, members });
+        // The same post can be on the page twice (a post and a repost of it): keep keys unique.
+        let key = `${plan.account} ${firstHref}`;
+        for (let n = 2; wanted.has(key); n++) key = `${plan.account} ${firstHref} #${n}`;
+        wanted.set(key, { plan, members });
       }
-      // Drop blocks that are gone or changed; keep nothing stale.
+      // Keep blocks that fold exactly the same rows; drop the others with their marks.
+      /** @type {Map<string, Element>} */
+      const kept = new Map();
       for (const old of Array.from(container.querySelectorAll(`:scope > [${GROUP}]`))) {
-        for (const row of rowsOf(old)) {
+        const key = old.getAttribute('data-skypanel-key') ?? '';
+        const next = wanted.get(key);
+        const rows = rowsOf(old);
+        const same = next && next.members.flatMap((/** @type {any} */ u) => u.rows).every((/** @type {Element} */ r, /** @type {number} */ i) => rows[i] === r) && rows.length === next.members.reduce((n, /** @type {any} */ u) => n + u.rows.length, 0);
+        if (same && old.nextElementSibling === next.members[0].rows[0]) {
+          kept.set(key, old);
+          continue;
+        }
+        for (const row of rows) {
           row.removeAttribute(FOLDED);
           row.removeAttribute(EXPANDED);
         }
         old.remove();
       }
-      for (const row of container.querySelectorAll(`:scope > [${FOLDED}], :scope > [${EXPANDED}]`)) {
-        row.removeAttribute(FOLDED);
-        row.removeAttribute(EXPANDED);
-      }
+      const pageTheme = theme();
       for (const [key, { plan, members }] of wanted) {
-        const block = buildBlock(plan, members, key);
+        if (kept.has(key)) continue;
+        const block = buildBlock(plan, members, key, pageTheme);
         const rows = members.flatMap((/** @type {any} */ u) => u.rows);
         blockRows.set(block, rows);
         for (const row of rows) row.setAttribute(FOLDED, '');
         container.insertBefore(block, members[0].rows[0]);
-        if (opened.has(key)) {
-          setOpen(block, true, block.querySelector('.skypanel-meta')?.textContent?.split(' · ')[0] ?? '', plan.account);
-        }
+        if (opened.has(key)) setOpen(block, true);
       }
       for (const row of container.querySelectorAll(`:scope > [${PENDING}]`)) row.removeAttribute(PENDING);
     });

@@ -75,14 +75,43 @@
     return parts.length === 2 ? decodeURIComponent(parts[1]) : null;
   }
 
-  /** The account that put an item in the timeline: the reposter, else the author. @param {Element} item */
-  const ownerOf = (item) => reposterOf(item) ?? authorOf(item);
+  /**
+   * The account that put an item in the timeline: the reposter, else the author (read
+   * through the row cache when the item sits in a row).
+   * @param {Element} item
+   */
+  function ownerOf(item) {
+    const row = item.parentElement?.parentElement;
+    const info = row ? infoOf(row) : null;
+    if (info && info.item === item) return info.reposter ?? info.author;
+    return reposterOf(item) ?? authorOf(item);
+  }
 
   /** A row continues the thread slice above it when its top border is hidden. @param {Element} item */
   function continuesSlice(item) {
     const inner = item.firstElementChild;
     if (!inner) return false;
     return getComputedStyle(inner).borderTopWidth === '0px';
+  }
+
+  /**
+   * What a row says about itself, read once: rows are re-read on every change, and React
+   * updates a row in place without changing who posted it, so this is cached per row (and
+   * re-read if the row's feed item element is replaced).
+   * @type {WeakMap<Element, {item: Element | null, author: string, reposter: string | null, continues: boolean, threadLink: boolean}>}
+   */
+  const rowInfo = new WeakMap();
+
+  /** @param {Element} row */
+  function infoOf(row) {
+    const cached = rowInfo.get(row);
+    const item = row.querySelector(ITEM);
+    if (cached && cached.item === item) return cached;
+    const info = item
+      ? { item, author: authorOf(item), reposter: reposterOf(item), continues: continuesSlice(item), threadLink: false }
+      : { item: null, author: '', reposter: null, continues: false, threadLink: Boolean(row.querySelector('a[href*="/post/"]') && !row.querySelector('[role="button"]')) };
+    rowInfo.set(row, info);
+    return info;
   }
 
   /**
@@ -98,26 +127,23 @@
     const out = [];
     /** @type {Unit | null} */
     let current = null;
-    for (const child of Array.from(container.children)) {
+    for (const child of container.children) {
       const row = /** @type {HTMLElement} */ (child);
       if (row.hasAttribute('data-skypanel-group')) continue;
-      const item = row.querySelector(ITEM);
-      if (!item) {
-        const threadLink = row.querySelector('a[href*="/post/"]');
-        if (current && threadLink && !row.querySelector('[role="button"]')) current.rows.push(row);
+      const info = infoOf(row);
+      if (!info.item) {
+        if (current && info.threadLink) current.rows.push(row);
         else current = null;
         continue;
       }
-      if (current && continuesSlice(item)) {
+      if (current && info.continues) {
         current.rows.push(row);
         // The slice's last post is the feed item; the rows above it are its context. The
         // account that put it in the timeline is that post's author (or the reposter).
-        if (!current.repost) current.owner = authorOf(item);
+        if (!current.repost) current.owner = info.author;
         continue;
       }
-      const reposter = reposterOf(item);
-      const author = authorOf(item);
-      current = { owner: reposter ?? author, repost: Boolean(reposter), rows: [row], author, item };
+      current = { owner: info.reposter ?? info.author, repost: Boolean(info.reposter), rows: [row], author: info.author, item: info.item };
       out.push(current);
     }
     return out;

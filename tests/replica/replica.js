@@ -24,6 +24,8 @@
   const knobs = new URLSearchParams(location.search);
   const PAGE_SIZE = Number(knobs.get('pageSize')) || 30;
   const BROKEN = knobs.get('broken') === '1';
+  //   repeat=N    when the timeline ends, start it over N more times (long pages for benchmarks)
+  const REPEAT = Number(knobs.get('repeat')) || 0;
   document.documentElement.classList.add(`theme-${knobs.get('theme') ?? 'light'}`);
   const POLL_MS = 60_000;
 
@@ -344,6 +346,11 @@
         this.rows.insertBefore(frag, this.sentinel);
         this.cursor = page.cursor;
         this.done = !page.cursor || page.feed.length === 0;
+        if (this.done && (this.repeats ?? 0) < REPEAT) {
+          this.repeats = (this.repeats ?? 0) + 1;
+          this.shown = new Set();
+          this.done = false;
+        }
         app.pagesLoaded++;
       } finally {
         this.loading = false;
