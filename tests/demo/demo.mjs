@@ -16,8 +16,11 @@ const browser = await launch({ headless: Boolean(shotDir), viewport: { width: 11
 // own options page.
 const options = await signInThroughOptions(browser, 'alice');
 
+// The collapsed view on, as a user would have it after one click in the popup.
+await browser.sw.evaluate(() => chrome.storage.local.set({ collapsed: { enabled: true, mode: 'runs', threshold: 3 } }));
 const bsky = await browser.openBsky();
 await bsky.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
+await bsky.waitForSelector('[data-skypanel-group]');
 
 if (shotDir) {
   // Let every image in the viewport load (they are lazy) before the picture is taken.
@@ -27,9 +30,14 @@ if (shotDir) {
       .every((img) => img.complete && img.naturalWidth > 0),
   );
   await bsky.screenshot({ path: join(shotDir, 'bsky.png') });
-  const popup = await browser.openExtensionPage('extension/popup/popup.html');
-  await popup.setViewportSize({ width: 330, height: 190 });
+  // The popup about the bsky.app tab (opened as a page, it would describe itself).
+  const tabId = await browser.sw.evaluate(async () =>
+    Number(Object.keys(await chrome.storage.session.get(null)).find((k) => k.startsWith('collapse:'))?.split(':')[1]),
+  );
+  const popup = await browser.openExtensionPage(`extension/popup/popup.html?tab=${tabId}`);
+  await popup.setViewportSize({ width: 330, height: 230 });
   await popup.getByTestId('popup-account').filter({ hasText: '@' }).waitFor();
+  await popup.getByTestId('popup-tab-status').filter({ hasText: 'Active here' }).waitFor();
   await popup.screenshot({ path: join(shotDir, 'popup.png') });
   await options.setViewportSize({ width: 700, height: 560 });
   await options.screenshot({ path: join(shotDir, 'options.png') });

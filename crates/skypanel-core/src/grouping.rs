@@ -103,24 +103,19 @@ pub fn plan(units: &[Unit], options: PlanOptions) -> Vec<Block> {
                 .collect()
         }
         Mode::Bundle => {
-            let mut order: Vec<&str> = Vec::new();
-            let mut members: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
-            for (i, u) in units.iter().enumerate() {
-                if u.owner.is_empty() {
-                    continue;
+            // Accounts in order of first appearance. A linear search: a page holds tens of
+            // accounts, and it keeps a hash map's code out of the wasm.
+            let mut accounts: Vec<(&str, Vec<usize>)> = Vec::new();
+            for (i, u) in units.iter().enumerate().filter(|(_, u)| !u.owner.is_empty()) {
+                match accounts.iter_mut().find(|(owner, _)| *owner == u.owner) {
+                    Some((_, indices)) => indices.push(i),
+                    None => accounts.push((u.owner.as_str(), vec![i])),
                 }
-                let entry = members.entry(u.owner.as_str()).or_default();
-                if entry.is_empty() {
-                    order.push(u.owner.as_str());
-                }
-                entry.push(i);
             }
-            order
+            accounts
                 .into_iter()
-                .filter_map(|owner| {
-                    let indices = members.remove(owner)?;
-                    (indices.len() >= threshold).then(|| block(owner, indices))
-                })
+                .filter(|(_, indices)| indices.len() >= threshold)
+                .map(|(owner, indices)| block(owner, indices))
                 .collect()
         }
     }
