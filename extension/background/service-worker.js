@@ -15,6 +15,13 @@ import * as core from './core.js';
 
 const { MESSAGES, toWireError } = /** @type {any} */ (globalThis).SkyPanel;
 
+/**
+ * Public profile basics (name, avatar) for collapsed-view blocks whose account has only
+ * reposts on the page. Kept while the worker lives; a restarted worker asks again.
+ * @type {Map<string, {handle: string, displayName: string, avatar: string}>}
+ */
+const profileCache = new Map();
+
 /** @type {Record<string, (payload: any, sender: chrome.runtime.MessageSender) => Promise<any>>} */
 const handlers = {
   async 'core.status'() {
@@ -43,6 +50,19 @@ const handlers = {
       [`collapse:${sender.tab.id}`]: { state: String(state), blocks: Number(blocks) || 0, folded: Number(folded) || 0, at: Date.now() },
     });
     return null;
+  },
+
+  async 'profiles.basic'({ actors }) {
+    if (!Array.isArray(actors)) throw new TypeError('actors must be an array');
+    const wanted = [...new Set(actors.map(String))].filter((a) => !profileCache.has(a)).slice(0, 25);
+    if (wanted.length) {
+      const profiles = await accounts.call({ op: 'profiles', actors: wanted });
+      for (const p of profiles) {
+        const basic = { handle: p.handle, displayName: p.displayName ?? '', avatar: typeof p.avatar === 'string' && p.avatar.startsWith('https://') ? p.avatar : '' };
+        profileCache.set(p.handle, basic);
+      }
+    }
+    return actors.map((a) => profileCache.get(String(a))).filter(Boolean);
   },
 
   'accounts.list': () => accounts.list(),

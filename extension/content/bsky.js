@@ -129,6 +129,11 @@
         planned.set(container, { options: key, units: units.map((/** @type {any} */ u) => ({ owner: u.owner, first: u.rows[0], size: u.rows.length })) });
         record(readMs + performance.now() - applyStart);
       }
+      const unnamed = collapse.unnamed();
+      if (unnamed.length) {
+        // Names for blocks of reposts, in the background: the blocks are already in place.
+        SkyPanel.send('profiles.basic', { actors: unnamed }).then(collapse.nameBlocks, () => {});
+      }
       if (metrics.enabledAt) {
         metrics.enableMs = performance.now() - metrics.enabledAt;
         metrics.enabledAt = 0;

@@ -58,7 +58,7 @@
     block.setAttribute('data-skypanel-count', String(rows.length));
     block.setAttribute('data-skypanel-key', key);
     block.setAttribute('data-skypanel-theme', pageTheme);
-    block.className = 'skypanel-block';
+    block.className = own ? 'skypanel-block' : 'skypanel-block skypanel-noname';
 
     const button = document.createElement('button');
     button.type = 'button';
@@ -225,6 +225,35 @@
     });
   }
 
+  /**
+   * Fills in the name and avatar of blocks whose account only reposted (the page shows no
+   * post of theirs to read them from).
+   * @param {{handle: string, displayName: string, avatar: string}[]} profiles
+   */
+  function nameBlocks(profiles) {
+    for (const p of profiles) {
+      for (const block of document.querySelectorAll('.skypanel-noname')) {
+        if (block.getAttribute(GROUP) !== p.handle) continue;
+        block.classList.remove('skypanel-noname');
+        const name = block.querySelector('.skypanel-head strong');
+        if (name && p.displayName) name.textContent = p.displayName;
+        const avi = block.querySelector('.skypanel-avatar');
+        if (avi && /^https:\/\//.test(p.avatar)) {
+          const img = document.createElement('img');
+          img.alt = '';
+          img.src = p.avatar;
+          img.loading = 'lazy';
+          avi.replaceChildren(img);
+        }
+        const label = labels.get(block);
+        if (label && p.displayName) labels.set(block, label.replace(/ from @\S+$/, ` from ${p.displayName}`));
+      }
+    }
+  }
+
+  /** Handles of blocks still waiting for a name. */
+  const unnamed = () => [...new Set(Array.from(document.querySelectorAll('.skypanel-noname')).map((b) => b.getAttribute(GROUP) ?? ''))].filter(Boolean);
+
   /** Removes everything SkyPanel added to the page's feeds. */
   function clear() {
     keepingScroll(() => {
@@ -245,5 +274,5 @@
     };
   }
 
-  ns.collapse = { apply, clear, stats, PENDING, FOLDED };
+  ns.collapse = { apply, clear, stats, nameBlocks, unnamed, PENDING, FOLDED };
 })();

@@ -41,6 +41,10 @@
       audience: 'any',
       doc: "{state: 'on'|'off'|'unrecognised', blocks, folded} → null; the content script reports its tab's state for the popup",
     },
+    'profiles.basic': {
+      audience: 'any',
+      doc: '{actors: [handle]} → [{handle, displayName, avatar}] — public profile basics (at most 25 looked up per call), for blocks of reposts',
+    },
     'accounts.list': {
       audience: 'extension',
       doc: '{} → {active: did | null, accounts: [{did, handle, service}]}',

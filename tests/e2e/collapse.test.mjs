@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, network, visibleRows } from './harness.mjs';
+import { launch, network, sendFromPage, visibleRows } from './harness.mjs';
 
 const net = network();
 const GRACE = net.floods.posts.account;
@@ -17,6 +17,10 @@ let browser;
 
 before(async () => {
   browser = await launch();
+  // Signed out, public reads (profile names for blocks of reposts) go to the local AppView.
+  const options = await browser.openExtensionPage('extension/options/options.html');
+  await sendFromPage(options, 'settings.set', { appviewUrl: net.appview, plcUrl: net.plc });
+  await options.close();
 });
 after(async () => {
   await browser?.close();
@@ -91,8 +95,10 @@ test('a block shows who and what, and opens in place with click, Enter and Space
   assert.match(text ?? '', /@grace\.test/);
   assert.match(text ?? '', /12 posts/);
   assert.match(text ?? '', /9\/9 done!/, 'previews the newest post');
-  const heidi = await page.locator(`[data-skypanel-group="${HEIDI}"]`).textContent();
-  assert.match(heidi ?? '', /8 reposts/);
+  const heidi = page.locator(`[data-skypanel-group="${HEIDI}"]`);
+  assert.match((await heidi.textContent()) ?? '', /8 reposts/);
+  // Heidi only reposted: her name comes from her public profile, filled in once looked up.
+  await heidi.locator('.skypanel-head strong').filter({ hasText: /^Heidi$/ }).waitFor();
 
   const toggle = block.locator('button');
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');

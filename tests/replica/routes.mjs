@@ -88,7 +88,10 @@ export async function installReplica(context, net) {
     }
   });
 
-  await context.route('https://cdn.bsky.app/**', async (route) => {
+  // The AppView's own configured image host (what it answers the extension with when
+  // asked directly, as the worker does for profiles) is the same image service.
+  /** @param {import('playwright-core').Route} route */
+  const image = async (route) => {
     const url = new URL(route.request().url());
     try {
       const res = await fetch(`${net.appview}${url.pathname.replace(/@(jpeg|webp|png)$/, '')}`);
@@ -96,7 +99,9 @@ export async function installReplica(context, net) {
     } catch {
       return route.fulfill({ status: 502, body: '' });
     }
-  });
+  };
+  await context.route('https://cdn.bsky.app/**', image);
+  await context.route('https://bsky.public.url/img/**', image);
 
   return {
     session,
