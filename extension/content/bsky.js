@@ -89,7 +89,9 @@
   async function update() {
     scheduled = 0;
     try {
-      await hello();
+      // The page's rows as they are, for the core's answer: while folding is off, and once
+      // at start (the folded page would report only what is left visible).
+      if (!settings.enabled || !root.hasAttribute('data-skypanel-core')) await hello();
       if (!settings.enabled) {
         collapse.clear();
         planned = new WeakMap();

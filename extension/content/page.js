@@ -105,6 +105,8 @@
   /** @param {Element} row */
   function infoOf(row) {
     const cached = rowInfo.get(row);
+    // Still the same item in the same place: no need to search the row again.
+    if (cached?.item && cached.item.parentElement?.parentElement === row) return cached;
     const item = row.querySelector(ITEM);
     if (cached && cached.item === item) return cached;
     const info = item

@@ -278,6 +278,61 @@ test('fail-safe: an unrecognised layout is left alone and the popup says so', as
   await page.close();
 });
 
+test('no flash: new rows landing in the viewport are never painted before they are folded', async () => {
+  await setCollapsed({ enabled: true, mode: 'runs', threshold: 3 });
+  const page = await browser.openBsky();
+  await waitForBlock(page, GRACE, 12);
+  // Three new posts by frank: "Load new posts" puts them at the top, inside the viewport.
+  const frank = await fetch(`${net.pds}/xrpc/com.atproto.server.createSession`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: 'frank.test', password: net.password }),
+  }).then((r) => r.json());
+  for (const text of ['Flash test one', 'Flash test two', 'Flash test three']) {
+    await fetch(`${net.pds}/xrpc/com.atproto.repo.createRecord`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${frank.accessJwt}` },
+      body: JSON.stringify({ repo: frank.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text, createdAt: new Date().toISOString() } }),
+    });
+  }
+  let fresh = 0;
+  for (let i = 0; i < 50 && fresh < 3; i++) {
+    fresh = await page.evaluate(() => /** @type {any} */ (window).__replica.poll());
+    if (fresh < 3) await page.waitForTimeout(100);
+  }
+  assert.equal(fresh, 3);
+  // Before every frame is painted, look for a new row that is on screen and drawn.
+  await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.__flashes = 0;
+    const check = () => {
+      for (const el of document.querySelectorAll('[data-testid="postText"]')) {
+        if (!/^Flash test/.test(el.textContent ?? '')) continue;
+        const rect = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (rect.height > 0 && rect.bottom > 0 && rect.top < innerHeight && style.visibility === 'visible') w.__flashes++;
+      }
+      if (!w.__stopFlashCheck) requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+  // Keep the worker busy for a moment, as a loaded or waking worker would be: the plan for
+  // the new rows then arrives several frames after they are inserted.
+  const busy = browser.sw.evaluate(() => {
+    const end = Date.now() + 400;
+    while (Date.now() < end);
+  });
+  await page.getByTestId('loadLatestBtn').click();
+  await busy;
+  await page.waitForFunction(() => document.querySelectorAll('[data-skypanel-group="frank.test"]').length > 0);
+  await page.waitForTimeout(300);
+  const flashes = await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.__stopFlashCheck = true;
+    return w.__flashes;
+  });
+  assert.equal(flashes, 0, 'a row that was about to be folded was drawn on screen');
+  await page.close();
+});
+
 test('no console errors while folding', async () => {
   assert.deepEqual(browser.errors, []);
   const info = await browser.extensionInfo();

@@ -44,6 +44,11 @@ test('the content script on bsky.app gets runs computed by the wasm core', async
   const page = await browser.openBsky();
   await page.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
   assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-skypanel-core')), VERSION);
+  // Other test files add posts to the shared network: load the whole timeline so the floods
+  // are complete wherever the page boundaries fall.
+  for (let i = 0; i < 20 && !(await page.evaluate(() => /** @type {any} */ (window).__replica.state().done[0])); i++) {
+    await page.evaluate(() => /** @type {any} */ (window).__replica.loadMore());
+  }
 
   // What the core answered for this tab must be the runs of the rows the page shows.
   const rows = await visibleRows(page);
