@@ -30,8 +30,9 @@
    * worker), and how long the last switch-on took to finish. Read by `make bench` through
    * the content script's world; never exposed to the page.
    */
-  const metrics = (ns.metrics = { updates: /** @type {number[]} */ ([]), enableMs: 0, enabledAt: 0 });
+  const metrics = (ns.metrics = { updates: /** @type {number[]} */ ([]), enableMs: 0, enabledAt: 0, totalMs: 0 });
   const record = (/** @type {number} */ ms) => {
+    metrics.totalMs += ms;
     metrics.updates.push(ms);
     if (metrics.updates.length > 500) metrics.updates.splice(0, 250);
   };
@@ -172,6 +173,7 @@
    * @param {MutationRecord[]} records
    */
   function onMutations(records) {
+    const started = performance.now();
     if (settings.enabled && state === 'on') {
       const feedSelector = settings.everywhere
         ? '[data-testid="followingFeedPage"], [data-testid="customFeedPage"], [data-testid="listFeed"]'
@@ -186,6 +188,7 @@
       }
     }
     schedule();
+    metrics.totalMs += performance.now() - started;
   }
 
   try {
