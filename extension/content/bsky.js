@@ -20,7 +20,7 @@
 
   /** @typedef {{enabled: boolean, mode: 'runs' | 'bundle', threshold: number, everywhere: boolean}} Settings */
   /** @type {Settings} */
-  const DEFAULTS = { enabled: false, mode: 'runs', threshold: 3, everywhere: false };
+  const DEFAULTS = SkyPanel.COLLAPSED_DEFAULTS;
   /** @type {Settings} */
   let settings = { ...DEFAULTS };
   let state = '';
@@ -175,9 +175,7 @@
   function onMutations(records) {
     const started = performance.now();
     if (settings.enabled && state === 'on') {
-      const feedSelector = settings.everywhere
-        ? '[data-testid="followingFeedPage"], [data-testid="customFeedPage"], [data-testid="listFeed"]'
-        : '[data-testid="followingFeedPage"]';
+      const feedSelector = page.feedSelector(settings.everywhere);
       for (const record of records) {
         for (const node of record.addedNodes) {
           if (!(node instanceof HTMLElement) || node.hasAttribute('data-skypanel-group') || !node.querySelector(page.ITEM)) continue;

@@ -3,6 +3,8 @@
  * Applying the core's collapsed-view plan to the page. React owns the rows: they are never
  * moved or removed, only marked with attributes (hidden by extension/content/bsky.css), and
  * SkyPanel's blocks are its own nodes inserted as siblings before the first row they fold.
+ * Chrome's scroll anchoring keeps the post at the top of the viewport in place as rows above
+ * it fold and unfold (measuring that here forced two full layouts per update).
  *
  * Test contract (public; see README):
  *   [data-skypanel-group=<handle>][data-skypanel-count=<rows folded>] — a block, whose
@@ -142,87 +144,52 @@
   const rowsOf = (block) => blockRows.get(block) ?? [];
 
   /**
-   * Keeps the first row (or block) visible at the top of the viewport where it was while
-   * `change` runs, so folding and unfolding above it does not make the page jump. Chrome
-   * does this itself (CSS scroll anchoring); the measuring fallback is for browsers without.
-   * @param {() => void} change
-   */
-  function keepingScroll(change) {
-    if (CSS.supports('overflow-anchor', 'auto')) {
-      // The browser's own scroll anchoring keeps the visible post in place, without the
-      // forced layouts measuring it here would cost.
-      change();
-      return;
-    }
-    const candidates = document.querySelectorAll(`${page.ITEM}, [${GROUP}]`);
-    /** @type {Element | null} */
-    let anchor = null;
-    let top = 0;
-    for (const el of candidates) {
-      if (!page.visible(el)) continue;
-      const rect = el.getBoundingClientRect();
-      if (rect.bottom > 0) {
-        anchor = el;
-        top = rect.top;
-        break;
-      }
-    }
-    change();
-    if (anchor && anchor.isConnected && page.visible(anchor)) {
-      const delta = anchor.getBoundingClientRect().top - top;
-      if (Math.abs(delta) >= 1) window.scrollBy(0, delta);
-    }
-  }
-
-  /**
    * Applies a plan to one rows container.
    * @param {Element} container
    * @param {any[]} units from page.units(container)
    * @param {{account: string, units: number[], posts: number, reposts: number}[]} blocks
    */
   function apply(container, units, blocks) {
-    keepingScroll(() => {
-      /** @type {Map<string, {plan: any, members: any[]}>} */
-      const wanted = new Map();
-      for (const plan of blocks) {
-        const members = plan.units.map((/** @type {number} */ i) => units[i]).filter(Boolean);
-        if (!members.length) continue;
-        const firstHref = members[0].item.querySelector('a[href*="/post/"]')?.getAttribute('href') ?? '';
-        // The same post can be on the page twice (a post and a repost of it): keep keys unique.
-        let key = `${plan.account} ${firstHref}`;
-        for (let n = 2; wanted.has(key); n++) key = `${plan.account} ${firstHref} #${n}`;
-        wanted.set(key, { plan, members });
+    /** @type {Map<string, {plan: any, members: any[]}>} */
+    const wanted = new Map();
+    for (const plan of blocks) {
+      const members = plan.units.map((/** @type {number} */ i) => units[i]).filter(Boolean);
+      if (!members.length) continue;
+      const firstHref = members[0].item.querySelector('a[href*="/post/"]')?.getAttribute('href') ?? '';
+      // The same post can be on the page twice (a post and a repost of it): keep keys unique.
+      let key = `${plan.account} ${firstHref}`;
+      for (let n = 2; wanted.has(key); n++) key = `${plan.account} ${firstHref} #${n}`;
+      wanted.set(key, { plan, members });
+    }
+    // Keep blocks that fold exactly the same rows; drop the others with their marks.
+    /** @type {Map<string, Element>} */
+    const kept = new Map();
+    for (const old of Array.from(container.querySelectorAll(`:scope > [${GROUP}]`))) {
+      const key = old.getAttribute('data-skypanel-key') ?? '';
+      const next = wanted.get(key);
+      const rows = rowsOf(old);
+      const same = next && next.members.flatMap((/** @type {any} */ u) => u.rows).every((/** @type {Element} */ r, /** @type {number} */ i) => rows[i] === r) && rows.length === next.members.reduce((n, /** @type {any} */ u) => n + u.rows.length, 0);
+      if (same && old.nextElementSibling === next.members[0].rows[0]) {
+        kept.set(key, old);
+        continue;
       }
-      // Keep blocks that fold exactly the same rows; drop the others with their marks.
-      /** @type {Map<string, Element>} */
-      const kept = new Map();
-      for (const old of Array.from(container.querySelectorAll(`:scope > [${GROUP}]`))) {
-        const key = old.getAttribute('data-skypanel-key') ?? '';
-        const next = wanted.get(key);
-        const rows = rowsOf(old);
-        const same = next && next.members.flatMap((/** @type {any} */ u) => u.rows).every((/** @type {Element} */ r, /** @type {number} */ i) => rows[i] === r) && rows.length === next.members.reduce((n, /** @type {any} */ u) => n + u.rows.length, 0);
-        if (same && old.nextElementSibling === next.members[0].rows[0]) {
-          kept.set(key, old);
-          continue;
-        }
-        for (const row of rows) {
-          row.removeAttribute(FOLDED);
-          row.removeAttribute(EXPANDED);
-        }
-        old.remove();
+      for (const row of rows) {
+        row.removeAttribute(FOLDED);
+        row.removeAttribute(EXPANDED);
       }
-      const pageTheme = theme();
-      for (const [key, { plan, members }] of wanted) {
-        if (kept.has(key)) continue;
-        const block = buildBlock(plan, members, key, pageTheme);
-        const rows = members.flatMap((/** @type {any} */ u) => u.rows);
-        blockRows.set(block, rows);
-        for (const row of rows) row.setAttribute(FOLDED, '');
-        container.insertBefore(block, members[0].rows[0]);
-        if (opened.has(key)) setOpen(block, true);
-      }
-      for (const row of container.querySelectorAll(`:scope > [${PENDING}]`)) row.removeAttribute(PENDING);
-    });
+      old.remove();
+    }
+    const pageTheme = theme();
+    for (const [key, { plan, members }] of wanted) {
+      if (kept.has(key)) continue;
+      const block = buildBlock(plan, members, key, pageTheme);
+      const rows = members.flatMap((/** @type {any} */ u) => u.rows);
+      blockRows.set(block, rows);
+      for (const row of rows) row.setAttribute(FOLDED, '');
+      container.insertBefore(block, members[0].rows[0]);
+      if (opened.has(key)) setOpen(block, true);
+    }
+    for (const row of container.querySelectorAll(`:scope > [${PENDING}]`)) row.removeAttribute(PENDING);
   }
 
   /**
@@ -256,14 +223,12 @@
 
   /** Removes everything SkyPanel added to the page's feeds. */
   function clear() {
-    keepingScroll(() => {
-      for (const block of Array.from(document.querySelectorAll(`[${GROUP}]`))) block.remove();
-      for (const row of document.querySelectorAll(`[${FOLDED}], [${EXPANDED}], [${PENDING}]`)) {
-        row.removeAttribute(FOLDED);
-        row.removeAttribute(EXPANDED);
-        row.removeAttribute(PENDING);
-      }
-    });
+    for (const block of Array.from(document.querySelectorAll(`[${GROUP}]`))) block.remove();
+    for (const row of document.querySelectorAll(`[${FOLDED}], [${EXPANDED}], [${PENDING}]`)) {
+      row.removeAttribute(FOLDED);
+      row.removeAttribute(EXPANDED);
+      row.removeAttribute(PENDING);
+    }
   }
 
   /** Counts for the popup. */

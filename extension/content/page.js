@@ -46,8 +46,12 @@
    * @param {boolean} everywhere include custom feeds and lists, not only Following
    */
   function feeds(everywhere) {
-    const selector = everywhere ? `${FEEDS.following}, ${FEEDS.custom}, ${FEEDS.list}` : FEEDS.following;
-    return Array.from(document.querySelectorAll(selector)).filter(visible);
+    return Array.from(document.querySelectorAll(feedSelector(everywhere))).filter(visible);
+  }
+
+  /** The selector of the feed containers acted on. @param {boolean} everywhere */
+  function feedSelector(everywhere) {
+    return everywhere ? ALL_FEEDS : FEEDS.following;
   }
 
   /**
@@ -175,5 +179,5 @@
     },
   };
 
-  ns.page = { ITEM, layout, feeds, rowsContainer, units, ownerOf, text, visible };
+  ns.page = { ITEM, layout, feeds, feedSelector, rowsContainer, units, ownerOf, text, visible };
 })();

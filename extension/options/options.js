@@ -119,7 +119,7 @@ Promise.all([SkyPanel.send('accounts.list'), SkyPanel.send('settings.get')]).the
 // Collapsed view: saved on every change; every bsky.app tab follows at once.
 async function renderCollapsed() {
   const { collapsed } = await chrome.storage.local.get('collapsed');
-  const c = { enabled: false, mode: 'runs', threshold: 3, everywhere: false, ...(collapsed ?? {}) };
+  const c = { ...SkyPanel.COLLAPSED_DEFAULTS, ...(collapsed ?? {}) };
   $('collapsed-enabled').checked = c.enabled;
   for (const radio of document.querySelectorAll('input[name="mode"]')) {
     /** @type {HTMLInputElement} */ (radio).checked = /** @type {HTMLInputElement} */ (radio).value === c.mode;

@@ -92,5 +92,8 @@
     return { name: 'Error', message: String(err) };
   }
 
-  globalThis.SkyPanel = Object.freeze({ MESSAGES, send, toWireError });
+  /** The collapsed view's settings (chrome.storage.local key "collapsed") before any change. */
+  const COLLAPSED_DEFAULTS = Object.freeze({ enabled: false, mode: 'runs', threshold: 3, everywhere: false });
+
+  globalThis.SkyPanel = Object.freeze({ MESSAGES, COLLAPSED_DEFAULTS, send, toWireError });
 })();
