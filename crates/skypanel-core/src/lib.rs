@@ -3,8 +3,9 @@
 //! This crate holds the data model for the parts of the AT Protocol that SkyPanel reads
 //! ([`model`]), an XRPC client that speaks to a PDS or AppView through a caller-supplied
 //! [`xrpc::Transport`] ([`xrpc`]), rich text ([`richtext`]), identifiers and bsky.app links
-//! ([`uri`]), and the timeline logic the extension and the terminal reader share
-//! ([`grouping`]). It depends on neither the browser nor an HTTP stack:
+//! ([`uri`]), the timeline logic the extension and the terminal reader share
+//! ([`grouping`]), and the saved-post library with its search, merge and export format
+//! ([`library`]). It depends on neither the browser nor an HTTP stack:
 //! `skypanel-wasm` plugs in the browser's `fetch`, `skypanel-cli` a native client, and both
 //! get the same behaviour. Nothing here panics on bad input; every failure is an [`Error`]
 //! whose message says what to do next.
@@ -12,6 +13,7 @@
 pub mod error;
 pub mod grouping;
 pub mod identity;
+pub mod library;
 pub mod model;
 pub mod richtext;
 pub mod uri;
