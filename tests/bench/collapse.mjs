@@ -3,15 +3,23 @@
  * Benchmark of the collapsed view in Chromium on the replica (needs the local network, so
  * `make bench` runs it through scripts/with-network.sh). Prints one JSON line:
  *   enableMs       switching the view on over ~1,000 loaded rows, until every block is placed
- *   appendP95Ms    main-thread time per appended page of 30 rows (reading + applying; the
- *                  wait for the worker is not main-thread time), p95 over 20 pages
- *   scrollOverhead the content script's own main-thread time (observer callbacks, reading
- *                  rows, applying plans) while the page loads ~1,000 rows (33 pages of 30, as
- *                  infinite scroll does) with the view on, as a fraction of the page's own
- *                  script time with it off (renderer ScriptDuration). Whole-renderer "on minus
- *                  off" is not used: with rows folded the page itself loads more, sooner. The pages are loaded by the replica's own
- *                  loader rather than by wheel events, so both runs do the same page work
- *                  (with rows folded, real scrolling would load more pages sooner).
+ *                  (wall time from the setting's change, the round trip to the worker included)
+ *   appendP95Ms    the content script's main-thread time per appended page of 30 rows, p95
+ *                  over 20 pages: every observer callback and every synchronous stretch of
+ *                  every update the page caused (reading rows, sending the plan request,
+ *                  applying the answer, reporting status), summed per page; only the wait
+ *                  for the worker, which is not main-thread time, is left out
+ *   scrollOverhead SkyPanel's main-thread time while the page loads ~1,000 rows (33 pages of
+ *                  30) with the view on, over the page's own script time with it off. Both
+ *                  come from V8's sampling profiler (CDP Profiler), so each side is measured
+ *                  the same way: ours is every sample with a SkyPanel content-script frame on
+ *                  the stack (including the DOM calls, forced style/layout and messaging it
+ *                  makes), the page's is every sample with a replica frame and none of ours.
+ *                  Whole-renderer "on minus off" is not used: with rows folded the page itself
+ *                  does different work. The pages are loaded by the replica's own loader
+ *                  rather than by wheel events, so both runs load the same pages.
+ *   oursMs, scriptOffMs  the two sides of scrollOverhead; selfReportedMs: the content script's
+ *                  own count of its time in the same run (a cross-check of the profile)
  */
 import { evalInContentScript, launch } from '../e2e/harness.mjs';
 
@@ -22,24 +30,75 @@ async function loadRows(/** @type {any} */ page, /** @type {number} */ n) {
   while ((await rowCount(page)) < n) await page.evaluate(() => /** @type {any} */ (window).__replica.loadMore());
 }
 
-/** Renderer script time (ms) spent while the page loads 33 more pages of rows. */
+/** Waits until the content script has run at least one update since `count` and then gone quiet. */
+async function settle(/** @type {any} */ browser, /** @type {any} */ page, /** @type {number} */ count) {
+  let m = await metrics(browser, page);
+  for (let j = 0; j < 200 && m.updates.length === count; j++) {
+    await page.waitForTimeout(10);
+    m = await metrics(browser, page);
+  }
+  // Follow-up updates (a re-plan, names for blocks) come within a few ms.
+  for (let j = 0; j < 20; j++) {
+    await page.waitForTimeout(40);
+    const next = await metrics(browser, page);
+    if (next.totalMs === m.totalMs) break;
+    m = next;
+  }
+  return m;
+}
+
+/**
+ * Milliseconds of profile samples by who is on the stack: SkyPanel's content script (any
+ * frame from the extension), else the page (any replica frame).
+ * @param {any} profile a CDP Profiler.Profile
+ */
+function attribute(profile) {
+  /** @type {Map<number, any>} */
+  const nodes = new Map(profile.nodes.map((/** @type {any} */ n) => [n.id, n]));
+  /** @type {Map<number, number>} */
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  /** @type {Map<number, 'ours' | 'page' | ''>} */
+  const owner = new Map();
+  const ownerOf = (/** @type {number} */ id) => {
+    let who = owner.get(id);
+    if (who !== undefined) return who;
+    const url = nodes.get(id).callFrame.url;
+    const up = parent.has(id) ? ownerOf(/** @type {number} */ (parent.get(id))) : '';
+    who = up === 'ours' || url.startsWith('chrome-extension://') ? 'ours' : up || (url.includes('/static/js/replica') ? 'page' : '');
+    owner.set(id, who);
+    return who;
+  };
+  const ms = { ours: 0, page: 0 };
+  profile.samples.forEach((/** @type {number} */ id, /** @type {number} */ i) => {
+    const who = ownerOf(id);
+    if (who) ms[who] += (profile.timeDeltas[i + 1] ?? 0) / 1000;
+  });
+  return ms;
+}
+
+/** Profiled main-thread time while the page loads 33 more pages of rows. */
 async function scrollCost(/** @type {any} */ browser, /** @type {boolean} */ enabled) {
-  await browser.sw.evaluate((on) => chrome.storage.local.set({ collapsed: { enabled: on, mode: 'runs', threshold: 3 } }), enabled);
+  await browser.sw.evaluate((/** @type {boolean} */ on) => chrome.storage.local.set({ collapsed: { enabled: on, mode: 'runs', threshold: 3 } }), enabled);
   const page = await browser.openBsky('/?repeat=40&pageSize=30');
   await page.waitForTimeout(300);
+  const startRows = await rowCount(page);
+  const selfBefore = (await metrics(browser, page)).totalMs;
   const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const script = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value * 1000;
-  const start = await script();
-  for (let i = 0; i < 33; i++) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  // 33 pages (the replica may load one by itself when its sentinel comes within reach).
+  for (let i = 0; i < 200 && (await rowCount(page)) < startRows + 33 * 30; i++) {
     await page.evaluate(() => /** @type {any} */ (window).__replica.loadMore());
     await page.waitForTimeout(30); // let the content script's update for this page run
   }
   await page.waitForTimeout(300);
-  const ms = (await script()) - start;
-  const ours = enabled ? (await metrics(browser, page)).totalMs : 0;
+  const { profile } = await cdp.send('Profiler.stop');
+  const selfMs = (await metrics(browser, page)).totalMs - selfBefore;
+  const rows = (await rowCount(page)) - startRows;
   await page.close();
-  return { ms, ours };
+  return { ...attribute(profile), selfMs, rows };
 }
 
 const browser = await launch();
@@ -49,6 +108,7 @@ try {
   await loadRows(page, 1000);
   const rows = await rowCount(page);
   await page.waitForFunction(() => document.documentElement.getAttribute('data-skypanel') === 'off');
+  await page.waitForTimeout(200);
 
   await browser.sw.evaluate(() => chrome.storage.local.set({ collapsed: { enabled: true, mode: 'runs', threshold: 3 } }));
   let m = await metrics(browser, page);
@@ -57,30 +117,29 @@ try {
     m = await metrics(browser, page);
   }
   const enableMs = m.enableMs;
+  m = await settle(browser, page, 0);
 
+  /** @type {number[]} */
   const samples = [];
   for (let i = 0; i < 20; i++) {
-    const before = (await metrics(browser, page)).updates.length;
+    const before = await metrics(browser, page);
     const had = await rowCount(page);
     await page.evaluate(() => /** @type {any} */ (window).__replica.loadMore());
     if ((await rowCount(page)) === had) continue;
-    let after = await metrics(browser, page);
-    for (let j = 0; j < 100 && after.updates.length === before; j++) {
-      await page.waitForTimeout(10);
-      after = await metrics(browser, page);
-    }
-    samples.push(...after.updates.slice(before));
+    const after = await settle(browser, page, before.updates.length);
+    samples.push(after.totalMs - before.totalMs);
   }
   samples.sort((a, b) => a - b);
   const appendP95Ms = samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.95))];
   const blocks = await page.evaluate(() => document.querySelectorAll('[data-skypanel-group]').length);
   await page.close();
 
-  const off = (await scrollCost(browser, false)).ms;
-  const { ms: on, ours } = await scrollCost(browser, true);
+  const off = await scrollCost(browser, false);
+  const on = await scrollCost(browser, true);
   console.log(JSON.stringify({
-    rows, blocks, enableMs: +enableMs.toFixed(1), appendP95Ms: +appendP95Ms.toFixed(2), appendSamples: samples.length,
-    scriptOffMs: Math.round(off), scriptOnMs: Math.round(on), oursMs: Math.round(ours), scrollOverhead: +(ours / off).toFixed(3),
+    rows, blocks, enableMs: +enableMs.toFixed(1), appendP95Ms: +appendP95Ms.toFixed(2), appendMedianMs: +samples[samples.length >> 1].toFixed(2), appendSamples: samples.length,
+    scriptOffMs: Math.round(off.page), scriptOnMs: Math.round(on.page), oursMs: Math.round(on.ours), oursWhileOffMs: Math.round(off.ours), selfReportedMs: Math.round(on.selfMs),
+    rowsLoaded: [off.rows, on.rows], scrollOverhead: +(on.ours / off.page).toFixed(3),
   }));
 } finally {
   await browser.close();
