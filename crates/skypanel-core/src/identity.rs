@@ -117,7 +117,7 @@ async fn get_json<T: Transport, R: serde::de::DeserializeOwned>(
             message: None,
         });
     }
-    serde_json::from_slice(&response.body)
+    crate::model::from_json_bytes(&response.body)
         .map_err(|e| Error::Malformed { method: url.to_owned(), detail: e.to_string() })
 }
 

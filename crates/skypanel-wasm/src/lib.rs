@@ -105,7 +105,8 @@ fn client(ctx: &str) -> Result<Client<&'static FetchTransport>, JsValue> {
 #[wasm_bindgen]
 pub async fn call(ctx: String, op: String) -> Result<String, JsValue> {
     let client = client(&ctx)?;
-    let op: ops::Op = from_json(&op, "not a known operation")?;
+    let op = ops::Op::from_json(&op)
+        .map_err(|e| js_error("InvalidInput", &format!("not a known operation: {e}")))?;
     let value = ops::run(&client, op).await.map_err(core_error)?;
     to_json(&Answer { value, session: client.session() })
 }
@@ -134,9 +135,7 @@ pub fn rich_text(text: &str, facets: &str) -> Result<String, JsValue> {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
-    serde_json::from_str::<Value>(json)
-        .and_then(serde_json::from_value)
-        .map_err(|e| js_error("InvalidInput", &format!("{what}: {e}")))
+    serde_json::from_str(json).map_err(|e| js_error("InvalidInput", &format!("{what}: {e}")))
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {

@@ -8,9 +8,9 @@ use skypanel_core::model::feed::FeedItemSummary;
 use skypanel_core::xrpc::{Client, FeedSource, SearchQuery, Transport};
 use skypanel_core::Error;
 
-/// One operation, `{op: "feedPage", …}` on the JavaScript side.
+/// One operation, `{op: "feedPage", …}` on the JavaScript side (see [`Op::from_json`]).
 #[derive(Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Op {
     /// One page of a feed: `{source, limit?, cursor?}`.
     FeedPage {
@@ -45,7 +45,7 @@ pub enum Op {
     /// `{uris}`
     FeedGenerators { uris: Vec<String> },
     /// `{}`
-    Preferences,
+    Preferences {},
     /// `{uri, cid}`
     CreateBookmark { uri: String, cid: String },
     /// `{uri}`
@@ -58,6 +58,25 @@ pub enum Op {
     },
     /// `{handle}`
     ResolveHandle { handle: String },
+}
+
+impl Op {
+    /// Parses `{op: "name", …params}`.
+    ///
+    /// serde could read that shape itself (`#[serde(tag = "op")]`), but only by buffering
+    /// every operation into an intermediate tree first, code that cost ~2 KB of the shipped
+    /// wasm; rewriting it as `{"name": {…params}}` lets serde read the operation directly.
+    pub fn from_json(json: &str) -> Result<Op, String> {
+        let mut map: serde_json::Map<String, Value> =
+            serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let name = match map.remove("op") {
+            Some(Value::String(name)) => name,
+            _ => return Err("missing \"op\" (the operation's name)".into()),
+        };
+        let mut wrapped = serde_json::Map::new();
+        wrapped.insert(name, Value::Object(map));
+        serde_json::from_str(&Value::Object(wrapped).to_string()).map_err(|e| e.to_string())
+    }
 }
 
 fn default_limit() -> u8 {
@@ -106,10 +125,35 @@ pub async fn run<T: Transport>(client: &Client<T>, op: Op) -> Result<Value, Erro
         Op::Profiles { actors } => json(client.get_profiles(&actors).await?),
         Op::FeedGenerator { uri } => json(client.get_feed_generator(&uri).await?),
         Op::FeedGenerators { uris } => json(client.get_feed_generators(&uris).await?),
-        Op::Preferences => json(client.get_preferences().await?),
+        Op::Preferences {} => json(client.get_preferences().await?),
         Op::CreateBookmark { uri, cid } => json(client.create_bookmark(&uri, &cid).await?),
         Op::DeleteBookmark { uri } => json(client.delete_bookmark(&uri).await?),
         Op::Bookmarks { limit, cursor } => json(client.get_bookmarks(limit, cursor.as_deref()).await?),
         Op::ResolveHandle { handle } => json(client.resolve_handle(&handle).await?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Op;
+
+    fn err(json: &str) -> String {
+        match Op::from_json(json) {
+            Ok(_) => panic!("accepted {json}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn operations_are_read_from_the_op_field() {
+        let op = Op::from_json(r#"{"op":"feedPage","source":{"kind":"author","actor":"a.test","filter":"posts_with_media"},"limit":5}"#).unwrap();
+        assert!(matches!(op, Op::FeedPage { limit: 5, .. }));
+        assert!(matches!(Op::from_json(r#"{"op":"preferences"}"#).unwrap(), Op::Preferences {}));
+        assert!(err(r#"{"source":{}}"#).contains("missing \"op\""));
+        assert!(err(r#"{"op":"launchRockets"}"#).contains("launchRockets"));
+        let e = err(r#"{"op":"feedPage","source":{"kind":"author"}}"#);
+        assert!(e.contains("needs `actor`"), "{e}");
+        let e = err(r#"{"op":"feedPage","source":{"kind":"mystery"}}"#);
+        assert!(e.contains("unknown feed kind `mystery`"), "{e}");
     }
 }

@@ -1,23 +1,21 @@
 //! Bluesky's own private bookmarks (`app.bsky.bookmark.defs#bookmarkView`).
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-
 use super::feed::MaybePost;
+use super::object::lexicon_object;
 use super::post::StrongRef;
 
-/// One bookmark and the post it points at.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookmarkView {
-    /// The bookmarked post.
-    pub subject: StrongRef,
-    /// When it was bookmarked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// The post, or why it cannot be shown.
-    pub item: MaybePost,
+lexicon_object! {
+    /// One bookmark and the post it points at.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct BookmarkView {
+        /// The bookmarked post.
+        pub subject: StrongRef => req "subject",
+        /// When it was bookmarked.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String> => opt "createdAt",
+        /// The post, or why it cannot be shown.
+        pub item: MaybePost => req "item",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }

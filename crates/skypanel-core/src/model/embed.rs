@@ -1,10 +1,11 @@
 //! Hydrated embeds as the AppView presents them (`app.bsky.embed.*#view`).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::actor::ProfileViewBasic;
 use super::graph::{GeneratorView, ListView};
+use super::object::lexicon_object;
 use super::union::open_union;
 
 /// Width and height, for layout before media loads.
@@ -16,149 +17,153 @@ pub struct AspectRatio {
     pub height: u64,
 }
 
-/// One image of an images embed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ViewImage {
-    /// Small version's URL.
-    pub thumb: String,
-    /// Full-size version's URL.
-    pub fullsize: String,
-    /// Alt text (may be empty).
-    #[serde(default)]
-    pub alt: String,
-    /// Dimensions, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aspect_ratio: Option<AspectRatio>,
+lexicon_object! {
+    /// One image of an images embed.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ViewImage {
+        /// Small version's URL.
+        pub thumb: String => req "thumb",
+        /// Full-size version's URL.
+        pub fullsize: String => req "fullsize",
+        /// Alt text (may be empty).
+        pub alt: String => opt "alt",
+        /// Dimensions, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub aspect_ratio: Option<AspectRatio> => opt "aspectRatio",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// `app.bsky.embed.images#view`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ImagesView {
-    /// Up to four images.
-    pub images: Vec<ViewImage>,
+lexicon_object! {
+    /// `app.bsky.embed.images#view`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ImagesView {
+        /// Up to four images.
+        pub images: Vec<ViewImage> => req "images",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// `app.bsky.embed.video#view`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VideoView {
-    /// The video blob's cid (the original is `com.atproto.sync.getBlob` of it).
-    pub cid: String,
-    /// HLS playlist URL.
-    pub playlist: String,
-    /// Poster image URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbnail: Option<String>,
-    /// Alt text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alt: Option<String>,
-    /// Dimensions, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aspect_ratio: Option<AspectRatio>,
+lexicon_object! {
+    /// `app.bsky.embed.video#view`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct VideoView {
+        /// The video blob's cid (the original is `com.atproto.sync.getBlob` of it).
+        pub cid: String => req "cid",
+        /// HLS playlist URL.
+        pub playlist: String => req "playlist",
+        /// Poster image URL.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub thumbnail: Option<String> => opt "thumbnail",
+        /// Alt text.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub alt: Option<String> => opt "alt",
+        /// Dimensions, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub aspect_ratio: Option<AspectRatio> => opt "aspectRatio",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// The link card of an external embed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ViewExternal {
-    /// The linked URL.
-    pub uri: String,
-    /// The page's title.
-    #[serde(default)]
-    pub title: String,
-    /// The page's description.
-    #[serde(default)]
-    pub description: String,
-    /// Thumbnail URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumb: Option<String>,
+lexicon_object! {
+    /// The link card of an external embed.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ViewExternal {
+        /// The linked URL.
+        pub uri: String => req "uri",
+        /// The page's title.
+        pub title: String => opt "title",
+        /// The page's description.
+        pub description: String => opt "description",
+        /// Thumbnail URL.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub thumb: Option<String> => opt "thumb",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// `app.bsky.embed.external#view`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExternalView {
-    /// The card.
-    pub external: ViewExternal,
+lexicon_object! {
+    /// `app.bsky.embed.external#view`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ExternalView {
+        /// The card.
+        pub external: ViewExternal => req "external",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// `app.bsky.embed.record#view`: a quoted record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordView {
-    /// The quoted record, or why it cannot be shown.
-    pub record: RecordViewRecord,
+lexicon_object! {
+    /// `app.bsky.embed.record#view`: a quoted record.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RecordView {
+        /// The quoted record, or why it cannot be shown.
+        pub record: RecordViewRecord => req "record",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// `app.bsky.embed.recordWithMedia#view`: a quote plus images, video or a link card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordWithMediaView {
-    /// The quote.
-    pub record: RecordView,
-    /// The media.
-    pub media: MediaView,
+lexicon_object! {
+    /// `app.bsky.embed.recordWithMedia#view`: a quote plus images, video or a link card.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RecordWithMediaView {
+        /// The quote.
+        pub record: RecordView => req "record",
+        /// The media.
+        pub media: MediaView => req "media",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A quoted post (`app.bsky.embed.record#viewRecord`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ViewRecord {
-    /// The quoted post's at-uri.
-    pub uri: String,
-    /// Its cid.
-    pub cid: String,
-    /// Its author.
-    pub author: ProfileViewBasic,
-    /// The quoted record itself.
-    pub value: Value,
-    /// When it was indexed.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub indexed_at: String,
-    /// Its own embeds, hydrated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embeds: Option<Vec<EmbedView>>,
+lexicon_object! {
+    /// A quoted post (`app.bsky.embed.record#viewRecord`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ViewRecord {
+        /// The quoted post's at-uri.
+        pub uri: String => req "uri",
+        /// Its cid.
+        pub cid: String => req "cid",
+        /// Its author.
+        pub author: ProfileViewBasic => req "author",
+        /// The quoted record itself.
+        pub value: Value => req "value",
+        /// When it was indexed.
+        #[serde(skip_serializing_if = "String::is_empty")]
+        pub indexed_at: String => opt "indexedAt",
+        /// Its own embeds, hydrated.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub embeds: Option<Vec<EmbedView>> => opt "embeds",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A quoted record that cannot be shown (not found, blocked, detached by its author).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnavailableRecord {
-    /// The record's at-uri.
-    pub uri: String,
+lexicon_object! {
+    /// A quoted record that cannot be shown (not found, blocked, detached by its author).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct UnavailableRecord {
+        /// The record's at-uri.
+        pub uri: String => req "uri",
+    }
     /// Everything else (`notFound`, `blocked`, `author`, `detached`), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A quoted record of another kind SkyPanel shows only by name (labeler, starter pack).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OtherRecordView {
-    /// The record's at-uri.
-    pub uri: String,
+lexicon_object! {
+    /// A quoted record of another kind SkyPanel shows only by name (labeler, starter pack).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OtherRecordView {
+        /// The record's at-uri.
+        pub uri: String => req "uri",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
 open_union! {

@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::actor::ProfileViewBasic;
 use super::embed::{type_of, EmbedView};
 use super::label::Label;
+use super::object::lexicon_object;
 use super::post::{FacetFeature, PostRecord};
-use super::union::open_union;
+use super::union::{open_union, Peek};
 
 /// The `$type` of a repost reason.
 pub const REASON_REPOST: &str = "app.bsky.feed.defs#reasonRepost";
@@ -17,69 +18,71 @@ pub const REASON_PIN: &str = "app.bsky.feed.defs#reasonPin";
 /// The `$type` of a post record.
 pub const POST_RECORD: &str = "app.bsky.feed.post";
 
-/// The viewer's relationship to a post.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostViewerState {
-    /// The viewer's like record, if liked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub like: Option<String>,
-    /// The viewer's repost record, if reposted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repost: Option<String>,
-    /// Whether the viewer bookmarked it on Bluesky.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bookmarked: Option<bool>,
+lexicon_object! {
+    /// The viewer's relationship to a post.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct PostViewerState {
+        /// The viewer's like record, if liked.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub like: Option<String> => opt "like",
+        /// The viewer's repost record, if reposted.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub repost: Option<String> => opt "repost",
+        /// Whether the viewer bookmarked it on Bluesky.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub bookmarked: Option<bool> => opt "bookmarked",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// One post as the AppView presents it (`#postView`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostView {
-    /// `at://<did>/app.bsky.feed.post/<rkey>`.
-    pub uri: String,
-    /// Content hash of the record.
-    pub cid: String,
-    /// Who wrote it.
-    pub author: ProfileViewBasic,
-    /// The record itself, kept exactly as sent (see [`PostView::post_record`]).
-    pub record: Value,
-    /// The hydrated embed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed: Option<EmbedView>,
-    /// Number of replies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_count: Option<u64>,
-    /// Number of reposts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repost_count: Option<u64>,
-    /// Number of likes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub like_count: Option<u64>,
-    /// Number of quotes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote_count: Option<u64>,
-    /// When the AppView indexed it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub indexed_at: String,
-    /// The viewer's relationship to it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewer: Option<PostViewerState>,
-    /// Labels on it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<Label>>,
+lexicon_object! {
+    /// One post as the AppView presents it (`#postView`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PostView {
+        /// `at://<did>/app.bsky.feed.post/<rkey>`.
+        pub uri: String => req "uri",
+        /// Content hash of the record.
+        pub cid: String => req "cid",
+        /// Who wrote it.
+        pub author: ProfileViewBasic => req "author",
+        /// The record itself, kept exactly as sent (see [`PostView::post_record`]).
+        pub record: Value => req "record",
+        /// The hydrated embed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub embed: Option<EmbedView> => opt "embed",
+        /// Number of replies.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reply_count: Option<u64> => opt "replyCount",
+        /// Number of reposts.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub repost_count: Option<u64> => opt "repostCount",
+        /// Number of likes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub like_count: Option<u64> => opt "likeCount",
+        /// Number of quotes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub quote_count: Option<u64> => opt "quoteCount",
+        /// When the AppView indexed it.
+        #[serde(skip_serializing_if = "String::is_empty")]
+        pub indexed_at: String => opt "indexedAt",
+        /// The viewer's relationship to it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub viewer: Option<PostViewerState> => opt "viewer",
+        /// Labels on it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub labels: Option<Vec<Label>> => opt "labels",
+    }
     /// Everything else (bookmarkCount, threadgate, …), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
 impl PostView {
     /// The record as a post, if it is one SkyPanel can read.
     pub fn post_record(&self) -> Option<PostRecord> {
-        serde_json::from_value(self.record.clone()).ok()
+        // Through text, not `from_value`: the model types are parsed from text everywhere
+        // else, and a second parser per type would grow the wasm.
+        serde_json::from_str(&self.record.to_string()).ok()
     }
 
     /// The post's text, or `""` if the record has none.
@@ -108,43 +111,47 @@ impl PostView {
         if let Some(embed) = &self.embed {
             embed.unsupported(&mut out);
         }
-        if let Some(facets) = self.post_record().and_then(|r| r.facets) {
-            for feature in facets.iter().flat_map(|f| &f.features) {
-                if let FacetFeature::Unknown(v) = feature {
-                    out.push(type_of(v));
-                }
+        // Read the facets' `$type`s in place: parsing the whole record again for every item
+        // was a tenth of a page's parse time.
+        let features = self.record.get("facets").and_then(Value::as_array).into_iter().flatten();
+        let features = features.filter_map(|f| f.get("features")?.as_array()).flatten();
+        for feature in features {
+            if !FacetFeature::is_known_type(feature.get("$type").and_then(Value::as_str)) {
+                out.push(type_of(feature));
             }
         }
         out
     }
 }
 
-/// A post that could not be found (`#notFoundPost`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotFoundPost {
-    /// The missing post's at-uri.
-    pub uri: String,
+lexicon_object! {
+    /// A post that could not be found (`#notFoundPost`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct NotFoundPost {
+        /// The missing post's at-uri.
+        pub uri: String => req "uri",
+    }
     /// Everything else (`notFound: true`), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A post hidden by a block (`#blockedPost`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BlockedPost {
-    /// The blocked post's at-uri.
-    pub uri: String,
+lexicon_object! {
+    /// A post hidden by a block (`#blockedPost`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct BlockedPost {
+        /// The blocked post's at-uri.
+        pub uri: String => req "uri",
+    }
     /// Everything else (`blocked: true`, `author`), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-fn infer_maybe_post(v: &Value) -> Option<&'static str> {
-    if v.get("notFound").and_then(Value::as_bool) == Some(true) {
+fn infer_maybe_post(v: &Peek) -> Option<&'static str> {
+    if v.not_found {
         Some("app.bsky.feed.defs#notFoundPost")
-    } else if v.get("blocked").and_then(Value::as_bool) == Some(true) {
+    } else if v.blocked {
         Some("app.bsky.feed.defs#blockedPost")
-    } else if v.get("author").is_some() && v.get("record").is_some() {
+    } else if v.author && v.record {
         Some("app.bsky.feed.defs#postView")
     } else {
         None
@@ -184,42 +191,43 @@ impl MaybePost {
     }
 }
 
-/// A reply's context in a feed (`#replyRef`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FeedReplyRef {
-    /// The thread's first post.
-    pub root: MaybePost,
-    /// The post replied to.
-    pub parent: MaybePost,
-    /// The author of the parent's parent, when the parent is itself a reply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grandparent_author: Option<ProfileViewBasic>,
+lexicon_object! {
+    /// A reply's context in a feed (`#replyRef`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FeedReplyRef {
+        /// The thread's first post.
+        pub root: MaybePost => req "root",
+        /// The post replied to.
+        pub parent: MaybePost => req "parent",
+        /// The author of the parent's parent, when the parent is itself a reply.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub grandparent_author: Option<ProfileViewBasic> => opt "grandparentAuthor",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A repost reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReasonRepost {
-    /// Who reposted.
-    pub by: ProfileViewBasic,
-    /// When.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub indexed_at: String,
+lexicon_object! {
+    /// A repost reason.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ReasonRepost {
+        /// Who reposted.
+        pub by: ProfileViewBasic => req "by",
+        /// When.
+        #[serde(skip_serializing_if = "String::is_empty")]
+        pub indexed_at: String => opt "indexedAt",
+    }
     /// Everything else (uri, cid of the repost record), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A pinned-post reason (no fields of its own).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReasonPin {
+lexicon_object! {
+    /// A pinned-post reason (no fields of its own).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ReasonPin {
+    }
     /// Everything, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
 open_union! {
@@ -232,21 +240,21 @@ open_union! {
     }
 }
 
-/// One entry of a feed (`#feedViewPost`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FeedViewPost {
-    /// The post shown.
-    pub post: PostView,
-    /// For a reply: its root and parent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply: Option<FeedReplyRef>,
-    /// Why it is in the feed (repost, pin, or a kind SkyPanel does not know yet).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Reason>,
+lexicon_object! {
+    /// One entry of a feed (`#feedViewPost`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FeedViewPost {
+        /// The post shown.
+        pub post: PostView => req "post",
+        /// For a reply: its root and parent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reply: Option<FeedReplyRef> => opt "reply",
+        /// Why it is in the feed (repost, pin, or a kind SkyPanel does not know yet).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reason: Option<Reason> => opt "reason",
+    }
     /// Everything else (feedContext, reqId, …), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
 impl FeedViewPost {
@@ -317,23 +325,23 @@ pub struct FeedItemSummary {
     /// The author's DID.
     pub author_did: String,
     /// The author's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// The post's text.
     pub text: String,
     /// When the AppView indexed the post.
     pub indexed_at: String,
     /// Handle of the reposter, for a repost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reposted_by: Option<String>,
     /// The at-uri of the parent, for a reply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_parent: Option<String>,
     /// The embed's `$type`, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
     /// `$type`s in the item SkyPanel cannot show yet.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unsupported: Vec<String>,
 }
 
@@ -357,7 +365,6 @@ pub struct TimelinePage {
 
 #[derive(Deserialize)]
 struct RawPage<'a> {
-    #[serde(default)]
     cursor: Option<String>,
     #[serde(borrow)]
     feed: Vec<&'a RawValue>,
@@ -370,11 +377,8 @@ impl TimelinePage {
         let page: RawPage<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let mut feed = Vec::with_capacity(page.feed.len());
         for (i, raw) in page.feed.into_iter().enumerate() {
-            // Through `Value`, like every typed parse in the core: each model type then has a
-            // single Deserialize instantiation, which keeps the wasm small.
-            let view: FeedViewPost = serde_json::from_str::<Value>(raw.get())
-                .and_then(serde_json::from_value)
-                .map_err(|e| format!("feed item {i}: {e}"))?;
+            let view: FeedViewPost =
+                serde_json::from_str(raw.get()).map_err(|e| format!("feed item {i}: {e}"))?;
             feed.push(FeedItem { raw: raw.to_owned(), view });
         }
         Ok(TimelinePage { cursor: page.cursor, feed })
@@ -386,28 +390,29 @@ impl TimelinePage {
     }
 }
 
-/// A thread around one post (`#threadViewPost`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThreadViewPost {
-    /// The post.
-    pub post: PostView,
-    /// Its parent, up to the requested height.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<Box<ThreadView>>,
-    /// Its replies, down to the requested depth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replies: Option<Vec<ThreadView>>,
+lexicon_object! {
+    /// A thread around one post (`#threadViewPost`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ThreadViewPost {
+        /// The post.
+        pub post: PostView => req "post",
+        /// Its parent, up to the requested height.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub parent: Option<Box<ThreadView>> => opt "parent",
+        /// Its replies, down to the requested depth.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub replies: Option<Vec<ThreadView>> => opt "replies",
+    }
     /// Everything else (threadContext, …), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-fn infer_thread(v: &Value) -> Option<&'static str> {
+fn infer_thread(v: &Peek) -> Option<&'static str> {
     match infer_maybe_post(v) {
         Some("app.bsky.feed.defs#postView") => None,
         other => other,
     }
-    .or_else(|| v.get("post").map(|_| "app.bsky.feed.defs#threadViewPost"))
+    .or_else(|| v.post.then_some("app.bsky.feed.defs#threadViewPost"))
 }
 
 open_union! {

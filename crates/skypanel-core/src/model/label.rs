@@ -1,25 +1,24 @@
 //! Moderation labels (`com.atproto.label.defs#label`).
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use super::object::lexicon_object;
 
-/// A label applied to an account or a record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Label {
-    /// Who applied it (a labeler's DID).
-    pub src: String,
-    /// What it applies to (an at-uri or a DID).
-    pub uri: String,
-    /// The label value, e.g. `porn`, `!hide`, `!no-unauthenticated`.
-    pub val: String,
-    /// True when this negates an earlier label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neg: Option<bool>,
-    /// When it was applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cts: Option<String>,
+lexicon_object! {
+    /// A label applied to an account or a record.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Label {
+        /// Who applied it (a labeler's DID).
+        pub src: String => req "src",
+        /// What it applies to (an at-uri or a DID).
+        pub uri: String => req "uri",
+        /// The label value, e.g. `porn`, `!hide`, `!no-unauthenticated`.
+        pub val: String => req "val",
+        /// True when this negates an earlier label.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub neg: Option<bool> => opt "neg",
+        /// When it was applied.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cts: Option<String> => opt "cts",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }

@@ -15,6 +15,7 @@ pub mod embed;
 pub mod feed;
 pub mod graph;
 pub mod label;
+mod object;
 pub mod post;
 mod union;
 
@@ -23,3 +24,14 @@ pub use bookmark::BookmarkView;
 pub use embed::EmbedView;
 pub use feed::{FeedItem, FeedViewPost, MaybePost, PostView, Reason, ThreadView, TimelinePage};
 pub use post::{Facet, FacetFeature, PostRecord, StrongRef};
+
+/// Parses JSON bytes (an HTTP body) into a model type.
+///
+/// Every typed parse in the core goes through `serde_json::from_str`, never `from_slice` or
+/// `from_value`: each model type then has one parser in the wasm, not one per input kind.
+pub fn from_json_bytes<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        <serde_json::Error as serde::de::Error>::custom(format!("the answer is not UTF-8 text ({e})"))
+    })?;
+    serde_json::from_str(text)
+}

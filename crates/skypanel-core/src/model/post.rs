@@ -1,8 +1,9 @@
 //! The post record (`app.bsky.feed.post`) and its rich-text facets.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::object::lexicon_object;
 use super::union::open_union;
 
 /// A reference to one version of a record.
@@ -23,32 +24,30 @@ pub struct RecordReplyRef {
     pub parent: StrongRef,
 }
 
-/// A post record as its author wrote it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostRecord {
-    /// The text (at most 300 graphemes on Bluesky, but never trust that).
-    #[serde(default)]
-    pub text: String,
-    /// Links, mentions and tags, by UTF-8 byte range of `text`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub facets: Option<Vec<Facet>>,
-    /// Languages of the text (BCP-47).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub langs: Option<Vec<String>>,
-    /// For a reply: its root and parent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply: Option<RecordReplyRef>,
-    /// The embed as written (images with blob refs, a record ref, …); the hydrated view of it
-    /// is `PostView::embed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed: Option<Value>,
-    /// When the author says it was written.
-    #[serde(default)]
-    pub created_at: String,
+lexicon_object! {
+    /// A post record as its author wrote it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PostRecord {
+        /// The text (at most 300 graphemes on Bluesky, but never trust that).
+        pub text: String => opt "text",
+        /// Links, mentions and tags, by UTF-8 byte range of `text`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub facets: Option<Vec<Facet>> => opt "facets",
+        /// Languages of the text (BCP-47).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub langs: Option<Vec<String>> => opt "langs",
+        /// For a reply: its root and parent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reply: Option<RecordReplyRef> => opt "reply",
+        /// The embed as written (images with blob refs, a record ref, …); the hydrated view of it
+        /// is `PostView::embed`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub embed: Option<Value> => opt "embed",
+        /// When the author says it was written.
+        pub created_at: String => opt "createdAt",
+    }
     /// Everything else (`$type`, labels, tags, …), kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
 /// A UTF-8 byte range of a post's text.
@@ -61,47 +60,50 @@ pub struct ByteSlice {
     pub byte_end: u64,
 }
 
-/// A rich-text annotation of part of a post's text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Facet {
-    /// The annotated bytes.
-    pub index: ByteSlice,
-    /// What they are (usually exactly one feature).
-    #[serde(default)]
-    pub features: Vec<FacetFeature>,
+lexicon_object! {
+    /// A rich-text annotation of part of a post's text.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Facet {
+        /// The annotated bytes.
+        pub index: ByteSlice => req "index",
+        /// What they are (usually exactly one feature).
+        pub features: Vec<FacetFeature> => opt "features",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A link feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinkFeature {
-    /// The full URL (the text may show it shortened).
-    pub uri: String,
+lexicon_object! {
+    /// A link feature.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct LinkFeature {
+        /// The full URL (the text may show it shortened).
+        pub uri: String => req "uri",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A mention feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MentionFeature {
-    /// The mentioned account's DID.
-    pub did: String,
+lexicon_object! {
+    /// A mention feature.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct MentionFeature {
+        /// The mentioned account's DID.
+        pub did: String => req "did",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
-/// A hashtag feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TagFeature {
-    /// The tag, without `#`.
-    pub tag: String,
+lexicon_object! {
+    /// A hashtag feature.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TagFeature {
+        /// The tag, without `#`.
+        pub tag: String => req "tag",
+    }
     /// Everything else, kept as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    extra;
 }
 
 open_union! {

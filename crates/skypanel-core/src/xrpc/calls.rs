@@ -46,9 +46,9 @@ impl AuthorFilter {
     }
 }
 
-/// A feed SkyPanel can page through.
+/// A feed SkyPanel can page through: `{kind: "timeline" | "author" | "feed" | "list", …}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", try_from = "FeedSourceWire")]
 pub enum FeedSource {
     /// The signed-in account's home timeline.
     Timeline,
@@ -73,6 +73,39 @@ pub enum FeedSource {
         /// `at://…/app.bsky.graph.list/…`
         uri: String,
     },
+}
+
+/// [`FeedSource`] as JSON, read flat: serde's own reading of a `kind`-tagged enum buffers the
+/// whole value first, which costs code size in the wasm for no gain on four small shapes.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FeedSourceWire {
+    kind: String,
+    actor: Option<String>,
+    #[serde(default)]
+    filter: AuthorFilter,
+    #[serde(default)]
+    include_pins: bool,
+    uri: Option<String>,
+}
+
+impl TryFrom<FeedSourceWire> for FeedSource {
+    type Error = String;
+    fn try_from(w: FeedSourceWire) -> Result<Self, String> {
+        let need =
+            |v: Option<String>, field: &str| v.ok_or_else(|| format!("a {} feed needs `{field}`", w.kind));
+        Ok(match w.kind.as_str() {
+            "timeline" => FeedSource::Timeline,
+            "author" => FeedSource::Author {
+                actor: need(w.actor, "actor")?,
+                filter: w.filter,
+                include_pins: w.include_pins,
+            },
+            "feed" => FeedSource::Feed { uri: need(w.uri, "uri")? },
+            "list" => FeedSource::List { uri: need(w.uri, "uri")? },
+            other => return Err(format!("unknown feed kind `{other}`: use timeline, author, feed or list")),
+        })
+    }
 }
 
 /// Parameters of `app.bsky.feed.searchPosts`.

@@ -177,9 +177,7 @@ impl<T: Transport> Client<T> {
 
     /// Parses a successful answer as JSON of type `R`.
     pub(crate) fn parse<R: serde::de::DeserializeOwned>(method: &str, body: &[u8]) -> Result<R, Error> {
-        // Through `Value`: one Deserialize instantiation per type keeps the wasm small.
-        serde_json::from_slice::<Value>(body)
-            .and_then(serde_json::from_value)
+        crate::model::from_json_bytes(body)
             .map_err(|e| Error::Malformed { method: method.into(), detail: e.to_string() })
     }
 
@@ -316,7 +314,7 @@ fn into_body(method: &str, response: HttpResponse) -> Result<Vec<u8>, Error> {
     if (200..300).contains(&status) {
         return Ok(body);
     }
-    let parsed: Option<XrpcErrorBody> = serde_json::from_slice(&body).ok();
+    let parsed: Option<XrpcErrorBody> = crate::model::from_json_bytes(&body).ok();
     let (error, message) = parsed.map(|b| (b.error, b.message)).unwrap_or((None, None));
     Err(Error::Xrpc { method: method.into(), status, error, message })
 }
