@@ -125,21 +125,54 @@ export async function signOut(did) {
   return list();
 }
 
+/** Refreshes in flight, by DID: concurrent calls that find their token expired share one. */
+const refreshing = new Map();
+
+/**
+ * Gets a fresh session for an account whose access token expired, at most one refresh at a
+ * time per account: refresh tokens rotate, so a second refresh with the same token races the
+ * first. A call that finds the stored session already replaced uses that one.
+ * @param {Account} stale the account as the failed call saw it
+ * @returns {Promise<Session>}
+ */
+function refreshOnce(stale) {
+  const did = stale.session.did;
+  let pending = refreshing.get(did);
+  if (!pending) {
+    pending = (async () => {
+      const current = (await all()).find((a) => a.session.did === did);
+      if (!current) {
+        const error = new Error('this account was signed out; sign in again on the options page');
+        error.name = 'NotSignedIn';
+        throw error;
+      }
+      if (current.session.accessJwt !== stale.session.accessJwt) return current.session;
+      const session = await core.refreshSession({ service: current.service, session: current.session });
+      const accounts = (await all()).map((a) => (a.session.did === did ? { ...a, session } : a));
+      await vault.put('accounts', accounts);
+      return session;
+    })().finally(() => refreshing.delete(did));
+    refreshing.set(did, pending);
+  }
+  return pending;
+}
+
 /**
  * Runs a core API operation as the active account, or signed out against the AppView.
+ * An expired access token is refreshed once for every call that needs it (see
+ * {@link refreshOnce}) and the call retried once.
  * @param {{op: string, policy?: object}} request e.g. {op: 'feedPage', source: {kind: 'timeline'}};
  *   `policy` overrides retries and timeouts for this call ({maxRetries, baseDelayMs, maxWaitMs, timeoutMs}).
  */
 export async function call({ policy, ...op }) {
   const account = await active();
-  const ctx = account
-    ? { service: account.service, session: account.session, policy }
-    : { service: (await settings()).appviewUrl, policy };
-  const answer = await core.call(ctx, op);
-  if (account && answer.session && answer.session.accessJwt !== account.session.accessJwt) {
-    // The core refreshed the session: keep the new tokens (refresh tokens rotate).
-    const accounts = (await all()).map((a) => (a.session.did === account.session.did ? { ...a, session: answer.session } : a));
-    await vault.put('accounts', accounts);
+  if (!account) return (await core.call({ service: (await settings()).appviewUrl, policy }, op)).value;
+  const run = (/** @type {Session} */ session) =>
+    core.call({ service: account.service, session, policy, autoRefresh: false }, op);
+  try {
+    return (await run(account.session)).value;
+  } catch (err) {
+    if (/** @type {Error} */ (err)?.name !== 'ExpiredToken') throw err;
+    return (await run(await refreshOnce(account))).value;
   }
-  return answer.value;
 }

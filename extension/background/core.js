@@ -32,6 +32,9 @@ export const signIn = async (config, identifier, password, service) =>
 /** @param {{service: string, session?: object}} ctx @param {object} op */
 export const call = async (ctx, op) => JSON.parse(await wasm.call(JSON.stringify(ctx), JSON.stringify(op)));
 
+/** @param {{service: string, session: object}} ctx @returns {Promise<object>} the new session */
+export const refreshSession = async (ctx) => JSON.parse(await wasm.refreshSession(JSON.stringify(ctx)));
+
 /** @param {{service: string, session?: object}} ctx */
 export const signOut = (ctx) => wasm.signOut(JSON.stringify(ctx));
 

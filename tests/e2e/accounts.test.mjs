@@ -83,8 +83,8 @@ test('a second account becomes active; switching and signing out work from the p
   assert.equal(value.active, net.accounts.alice.did);
 });
 
-test('an expired access token is refreshed by the worker and the new one is kept', async () => {
-  // Put a real-but-expired access token into the vault, as if the worker had slept for hours.
+/** Puts a real-but-expired access token into the vault, as if the worker had slept for hours. */
+async function expireStoredToken() {
   await browser.sw.evaluate(async (expired) => {
     const db = await new Promise((resolve, reject) => {
       const r = indexedDB.open('skypanel');
@@ -101,6 +101,10 @@ test('an expired access token is refreshed by the worker and the new one is kept
     store.put(accounts, 'accounts');
     await new Promise((resolve) => (tx.oncomplete = resolve));
   }, net.expiredAccessJwt);
+}
+
+test('an expired access token is refreshed by the worker and the new one is kept', async () => {
+  await expireStoredToken();
   const page = await timeline(5);
   assert.equal(page.value?.items.length, 5, JSON.stringify(page.error));
   const stored = await browser.sw.evaluate(async () => {
@@ -115,6 +119,31 @@ test('an expired access token is refreshed by the worker and the new one is kept
   });
   assert.notEqual(stored, net.expiredAccessJwt, 'the refreshed token replaced the expired one');
   assert.equal((await timeline(1)).value?.items.length, 1);
+});
+
+test('calls in flight together share one refresh of an expired token', async () => {
+  await expireStoredToken();
+  // Count refreshSession requests at the worker's fetch (the core's transport calls it).
+  await browser.sw.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    g.__refreshes = 0;
+    g.__fetch ??= g.fetch;
+    g.fetch = (/** @type {any} */ input, /** @type {any} */ init) => {
+      if (String(input.url ?? input).includes('com.atproto.server.refreshSession')) g.__refreshes++;
+      return g.__fetch.call(globalThis, input, init);
+    };
+  });
+  try {
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => timeline(i + 1)));
+    answers.forEach((a, i) => assert.equal(a.value?.items.length, i + 1, JSON.stringify(a.error)));
+    assert.equal(await browser.sw.evaluate(() => /** @type {any} */ (globalThis).__refreshes), 1, 'one refresh for six calls');
+    assert.equal((await timeline(2)).value?.items.length, 2, 'the stored session works afterwards');
+  } finally {
+    await browser.sw.evaluate(() => {
+      const g = /** @type {any} */ (globalThis);
+      g.fetch = g.__fetch;
+    });
+  }
 });
 
 test('every API operation runs from the service worker', async () => {

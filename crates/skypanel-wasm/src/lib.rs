@@ -79,6 +79,14 @@ struct Context {
     session: Option<Session>,
     #[serde(default)]
     policy: Option<RetryPolicy>,
+    /// `false`: an expired token fails the call with `ExpiredToken` instead of being
+    /// refreshed inside it, so that the caller can refresh once for all its calls in flight.
+    #[serde(default = "yes", rename = "autoRefresh")]
+    auto_refresh: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Serialize)]
@@ -90,7 +98,8 @@ struct Answer {
 
 fn client(ctx: &str) -> Result<Client<&'static FetchTransport>, JsValue> {
     let ctx: Context = from_json(ctx, "expected {service, session?}")?;
-    let mut client = Client::new(&FETCH, &ctx.service).map_err(core_error)?;
+    let mut client =
+        Client::new(&FETCH, &ctx.service).map_err(core_error)?.with_auto_refresh(ctx.auto_refresh);
     if let Some(policy) = ctx.policy {
         client = client.with_policy(policy);
     }
@@ -109,6 +118,14 @@ pub async fn call(ctx: String, op: String) -> Result<String, JsValue> {
         .map_err(|e| js_error("InvalidInput", &format!("not a known operation: {e}")))?;
     let value = ops::run(&client, op).await.map_err(core_error)?;
     to_json(&Answer { value, session: client.session() })
+}
+
+/// Refreshes the session in `ctx` (`com.atproto.server.refreshSession`) and answers the new
+/// one as JSON. The caller must store it: the old refresh token is spent.
+#[wasm_bindgen(js_name = refreshSession)]
+pub async fn refresh_session(ctx: String) -> Result<String, JsValue> {
+    let session = client(&ctx)?.refresh_session().await.map_err(core_error)?;
+    to_json(&session)
 }
 
 /// Ends the session on its server (best effort: the caller forgets it either way).

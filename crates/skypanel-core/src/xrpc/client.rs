@@ -73,6 +73,7 @@ pub struct Client<T> {
     signer: Rc<dyn RequestSigner>,
     policy: RetryPolicy,
     attempts: std::cell::Cell<u64>,
+    auto_refresh: bool,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +107,7 @@ impl<T: Transport> Client<T> {
             signer: Rc::new(BearerSigner),
             policy: RetryPolicy::default(),
             attempts: std::cell::Cell::new(0),
+            auto_refresh: true,
         })
     }
 
@@ -118,6 +120,15 @@ impl<T: Transport> Client<T> {
     /// Uses another retry and timeout policy.
     pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
         self.policy = policy;
+        self
+    }
+
+    /// Whether an expired access token is refreshed (and the call retried once) inside the
+    /// call, the default. A host that runs several calls at once turns this off and refreshes
+    /// once itself ([`Client::refresh_session`]): refresh tokens rotate, so two concurrent
+    /// refreshes of one session race.
+    pub fn with_auto_refresh(mut self, on: bool) -> Self {
+        self.auto_refresh = on;
         self
     }
 
@@ -218,7 +229,9 @@ impl<T: Transport> Client<T> {
         let result = self.exchange(method, build(first.as_deref()), idempotent).await;
         match result {
             Err(e)
-                if e.xrpc_name() == Some("ExpiredToken") && matches!(auth, Auth::Access | Auth::Optional) =>
+                if self.auto_refresh
+                    && e.xrpc_name() == Some("ExpiredToken")
+                    && matches!(auth, Auth::Access | Auth::Optional) =>
             {
                 // Refresh once and retry once with the new token.
                 self.refresh_session().await?;

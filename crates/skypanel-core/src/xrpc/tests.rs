@@ -217,6 +217,16 @@ fn expired_token_is_refreshed_once_and_the_call_retried() {
 }
 
 #[test]
+fn without_auto_refresh_an_expired_token_is_returned_to_the_caller() {
+    let s = Script::new(vec![status(400, r#"{"error":"ExpiredToken"}"#, &[])]);
+    let c = client(&s).with_auto_refresh(false);
+    let err = pollster::block_on(c.get_timeline(1, None)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ExpiredToken);
+    assert_eq!(s.seen.borrow().len(), 1, "no refresh was attempted");
+    assert_eq!(c.session().unwrap().refresh_jwt, "RT", "the session is untouched");
+}
+
+#[test]
 fn a_failed_refresh_is_reported_not_looped() {
     let s = Script::new(vec![
         status(400, r#"{"error":"ExpiredToken"}"#, &[]),
