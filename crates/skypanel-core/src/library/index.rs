@@ -189,20 +189,20 @@ impl SearchIndex {
     /// Runs a search.
     pub fn search(&self, query: &Query) -> SearchResult {
         let filter = Filter::new(query);
-        let mut result = SearchResult::default();
+        // Match in storage order (a sequential walk through memory), then page through the
+        // matches in saved order.
+        let hits: Vec<bool> = self.entries.iter().map(|e| filter.matches(e)).collect();
         let ordered: Box<dyn Iterator<Item = &usize>> = match query.order {
             Order::NewestFirst => Box::new(self.order.iter().rev()),
             Order::OldestFirst => Box::new(self.order.iter()),
         };
-        for entry in ordered.filter_map(|&i| self.entries.get(i)) {
-            if filter.matches(entry) {
-                if result.total >= query.offset && result.uris.len() < query.limit {
-                    result.uris.push(entry.uri.clone());
-                }
-                result.total += 1;
-            }
-        }
-        result
+        let uris = ordered
+            .filter(|&&i| hits.get(i).copied().unwrap_or(false))
+            .skip(query.offset)
+            .take(query.limit)
+            .filter_map(|&i| self.entries.get(i).map(|e| e.uri.clone()))
+            .collect();
+        SearchResult { total: hits.iter().filter(|&&h| h).count(), uris }
     }
 }
 
