@@ -74,6 +74,15 @@ impl DidDocument {
             .and_then(|s| s.service_endpoint.as_str())
     }
 
+    /// Whether the document claims `handle` (the DID → handle half of the two-way check;
+    /// handles compare case-insensitively).
+    pub fn claims_handle(&self, handle: &str) -> bool {
+        self.also_known_as
+            .iter()
+            .filter_map(|a| a.strip_prefix("at://"))
+            .any(|h| h.eq_ignore_ascii_case(handle.trim_start_matches('@')))
+    }
+
     /// The handle the document claims.
     pub fn handle(&self) -> Option<&str> {
         self.also_known_as.iter().find_map(|a| a.strip_prefix("at://"))
@@ -196,6 +205,19 @@ pub async fn find_pds<T: Transport>(
         resolve_handle(transport, config, identifier).await?
     };
     let doc = resolve_did(transport, config, &did).await?;
+    // A handle is only an account's if its DID document says so too: anyone can point a
+    // domain at someone else's DID.
+    if !identifier.starts_with("did:") && !doc.claims_handle(identifier) {
+        return Err(Error::UnknownAccount {
+            identifier: identifier.to_owned(),
+            detail: match doc.handle() {
+                Some(current) => {
+                    format!("it points to {did}, whose DID document names the handle {current}, not this one")
+                }
+                None => format!("it points to {did}, whose DID document names no handle"),
+            },
+        });
+    }
     let pds = doc.pds().ok_or_else(|| Error::UnknownAccount {
         identifier: identifier.to_owned(),
         detail: "its DID document names no PDS".into(),
@@ -243,5 +265,47 @@ mod tests {
         .unwrap();
         assert_eq!(doc.pds(), Some("http://localhost:2583"));
         assert_eq!(doc.handle(), Some("alice.test"));
+        assert!(doc.claims_handle("Alice.Test"));
+        assert!(doc.claims_handle("@alice.test"));
+        assert!(!doc.claims_handle("mallory.test"));
+    }
+
+    fn doc_json(handle: &str) -> String {
+        serde_json::json!({
+            "id": "did:plc:abc",
+            "alsoKnownAs": [format!("at://{handle}")],
+            "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": "http://localhost:2583"}]
+        })
+        .to_string()
+    }
+
+    fn config() -> ServiceConfig {
+        serde_json::from_str(
+            r#"{"plcUrl":"http://plc","appviewUrl":"http://appview","entrywayUrl":"http://entryway"}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_handle_is_checked_both_ways() {
+        use crate::xrpc::tests::{ok, Script};
+        let did = r#"{"did":"did:plc:abc"}"#;
+        // The domain points at the DID and the DID document names the domain: the account's PDS.
+        let s = Script::new(vec![ok(did), ok(&doc_json("alice.test"))]);
+        let pds = pollster::block_on(find_pds(&s, &config(), "alice.test")).unwrap();
+        assert_eq!(pds, "http://localhost:2583");
+        assert!(s.seen.borrow()[1].url.ends_with("/did:plc:abc"));
+        // The domain points at someone else's DID: refused, and the message says why.
+        let s = Script::new(vec![ok(did), ok(&doc_json("alice.test"))]);
+        let err = pollster::block_on(find_pds(&s, &config(), "mallory.test")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnknownAccount);
+        let message = err.to_string();
+        assert!(
+            message.contains("mallory.test") && message.contains("names the handle alice.test"),
+            "{message}"
+        );
+        // A DID needs no handle check.
+        let s = Script::new(vec![ok(&doc_json("whoever.test"))]);
+        assert!(pollster::block_on(find_pds(&s, &config(), "did:plc:abc")).is_ok());
     }
 }

@@ -13,7 +13,7 @@ mod retry;
 mod transport;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use calls::{AuthorFilter, BookmarkPage, FeedSource, SearchPage, SearchQuery, MAX_BATCH, MAX_PAGE};
 pub use client::{normalize_service, Auth, BearerSigner, Client, Idempotent, RequestSigner, Session};

@@ -9,16 +9,16 @@ use crate::{Error, ErrorKind};
 
 /// Answers with scripted responses, records requests and sleeps, never really sleeps.
 #[derive(Default)]
-struct Script {
+pub(crate) struct Script {
     answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
-    seen: RefCell<Vec<HttpRequest>>,
+    pub(crate) seen: RefCell<Vec<HttpRequest>>,
     slept: RefCell<Vec<u64>>,
 }
 
 const NOW_MS: u64 = 1_700_000_000_000;
 
 impl Script {
-    fn new(answers: Vec<Result<HttpResponse, TransportError>>) -> Self {
+    pub(crate) fn new(answers: Vec<Result<HttpResponse, TransportError>>) -> Self {
         Script { answers: RefCell::new(answers.into()), ..Default::default() }
     }
 }
@@ -36,10 +36,14 @@ impl Transport for Script {
     }
 }
 
-fn ok(body: &str) -> Result<HttpResponse, TransportError> {
+pub(crate) fn ok(body: &str) -> Result<HttpResponse, TransportError> {
     Ok(HttpResponse { status: 200, headers: vec![], body: body.as_bytes().to_vec() })
 }
-fn status(code: u16, body: &str, headers: &[(&str, &str)]) -> Result<HttpResponse, TransportError> {
+pub(crate) fn status(
+    code: u16,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Result<HttpResponse, TransportError> {
     Ok(HttpResponse {
         status: code,
         headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
