@@ -130,7 +130,8 @@ fn read_entry(raw: &RawValue) -> Result<SavedPost, String> {
         Some(raw) => {
             let post: Value =
                 serde_json::from_str(raw.get()).map_err(|_| format!("({uri}) has a damaged post"))?;
-            let (post_uri, _) = check_post(&post).map_err(|why| format!("({uri}) has a post that {why}"))?;
+            let (post_uri, _) =
+                check_post(&post).map_err(|why| format!("({uri}) has a damaged post: {why}"))?;
             if post_uri != uri {
                 return Err(format!("({uri}) holds the post {post_uri} instead"));
             }
