@@ -251,13 +251,13 @@ fn damaged_or_foreign_files_are_refused_and_change_nothing() {
             with_entry(&entry(
                 r#","media":[{"kind":"image","owner":"did:plc:a","file":"media/a.jpg","state":"lost"}]"#,
             )),
-            "media file 1, is not readable",
+            "media file 1, has no known \"state\"",
         ),
         (
             with_entry(&entry(
                 r#","media":[{"kind":"hologram","owner":"did:plc:a","file":"media/a.jpg","state":"pending"}]"#,
             )),
-            "is not readable",
+            "has an unknown \"kind\" \"hologram\"",
         ),
         (with_entry(&entry(r#","media":{}"#)), "\"media\" that is not a list"),
     ];
@@ -395,4 +395,63 @@ fn csv_cells() {
     assert_eq!(cell("@cmd"), "'@cmd");
     assert_eq!(cell("\tx"), "'\tx");
     assert_eq!(cell(""), "");
+}
+
+mod never_panics {
+    use proptest::prelude::*;
+    use skypanel_core::library::export::to_json;
+    use skypanel_core::library::{read_export, SavedPost};
+
+    fn sample_file() -> String {
+        let raw = super::raw_posts();
+        let posts: Vec<SavedPost> =
+            raw.iter().take(6).map(|r| SavedPost::from_post_json(r, 0).unwrap()).collect();
+        to_json(&posts, 0)
+    }
+
+    proptest! {
+        #[test]
+        fn damaged_exports_give_errors_not_panics(at in any::<usize>(), byte in any::<u8>(), cut in any::<bool>()) {
+            let file = sample_file();
+            let mut bytes = file.into_bytes();
+            let i = at % bytes.len();
+            if cut { bytes.truncate(i) } else { bytes[i] = byte }
+            if let Ok(text) = String::from_utf8(bytes) {
+                let _ = read_export(&text);
+            }
+        }
+
+        #[test]
+        fn damaged_posts_give_errors_not_panics(which in 0usize..20, at in any::<usize>(), byte in any::<u8>()) {
+            let raw = super::raw_posts();
+            let mut bytes = raw[which % raw.len()].clone().into_bytes();
+            let i = at % bytes.len();
+            bytes[i] = byte;
+            if let Ok(text) = String::from_utf8(bytes) {
+                if let Ok(p) = SavedPost::from_post_json(&text, 0) {
+                    let _ = (p.facts(), p.to_json());
+                }
+            }
+        }
+
+        #[test]
+        fn odd_shapes_in_valid_json_never_panic(embed in "\\PC{0,12}", n in any::<i64>()) {
+            // Embeds and fields of the wrong JSON types where objects are expected.
+            let odd = serde_json::json!({
+                "$type": embed, "images": n, "record": [n],
+                "media": {"$type": "app.bsky.embed.images#view", "images": [n]},
+            });
+            for value in [serde_json::json!(embed), serde_json::json!(n), serde_json::json!([n, embed]), odd] {
+                let post = serde_json::json!({
+                    "uri": "at://did:plc:a/app.bsky.feed.post/1", "cid": "b",
+                    "author": {"did": "did:plc:a", "handle": value, "avatar": value},
+                    "record": {"text": value, "createdAt": value, "facets": value, "embed": value},
+                    "embed": value,
+                });
+                let p = SavedPost::from_post_json(&post.to_string(), n).unwrap();
+                let one = std::slice::from_ref(&p);
+                let _ = (p.facts(), skypanel_core::library::to_markdown(one), skypanel_core::library::to_csv(one));
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::facts::PostFacts;
 use super::media::MediaRef;
+use super::query::fold;
 use super::time::{serialize_ms, serialize_opt_ms};
 use crate::uri::{is_valid_did, AtUri};
 use crate::Error;
@@ -111,7 +112,7 @@ where
     for tag in tags {
         let tag = tag.as_ref().trim().trim_start_matches('#');
         let tag = tag.split_whitespace().collect::<Vec<_>>().join(" ");
-        let folded = tag.to_lowercase();
+        let folded = fold(&tag);
         if !tag.is_empty() && !seen.contains(&folded) {
             seen.push(folded);
             out.push(tag);

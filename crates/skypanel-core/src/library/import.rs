@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::entry::{check_post, Availability, PostStatus, SavedPost};
 use super::export::{FORMAT, VERSION};
-use super::media::{is_valid_file_name, MediaRef};
+use super::media::{is_valid_file_name, media_from_value, MediaRef};
 use super::merge::{merge_into, MergeReport};
 use super::time::parse_rfc3339;
 use crate::uri::AtUri;
@@ -76,13 +76,13 @@ pub fn read_export(text: &str) -> Result<Export, Error> {
         .ok_or_else(|| fail(format!("this SkyPanel export has no \"posts\" list; {DAMAGED}")))?;
     let entries: Vec<&RawValue> = serde_json::from_str(posts.get())
         .map_err(|_| fail(format!("this SkyPanel export's \"posts\" is not a list; {DAMAGED}")))?;
-    let posts = entries
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            read_entry(raw).map_err(|why| fail(format!("entry {} of the file {why}; {DAMAGED}", i + 1)))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    // Plain loops rather than collecting Results: measurably less wasm.
+    let mut posts = Vec::with_capacity(entries.len());
+    for (i, raw) in entries.iter().enumerate() {
+        let post =
+            read_entry(raw).map_err(|why| fail(format!("entry {} of the file {why}; {DAMAGED}", i + 1)))?;
+        posts.push(post);
+    }
     Ok(Export {
         exported_at: value(&top, "exportedAt").as_ref().and_then(Value::as_str).and_then(parse_rfc3339),
         generator: value(&top, "generator").as_ref().and_then(Value::as_str).unwrap_or("").to_owned(),
@@ -112,17 +112,19 @@ fn read_entry(raw: &RawValue) -> Result<SavedPost, String> {
         .as_deref()
         .and_then(parse_rfc3339)
         .ok_or_else(|| format!("({uri}) has no valid \"savedAt\" time"))?;
-    let tags = match value(&entry, "tags") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(tags)) => tags
-            .into_iter()
-            .map(|t| match t {
-                Value::String(s) => Ok(s),
-                _ => Err(format!("({uri}) has a tag that is not text")),
-            })
-            .collect::<Result<_, _>>()?,
+    let mut tags = Vec::new();
+    match value(&entry, "tags") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for tag in items {
+                let Value::String(tag) = tag else {
+                    return Err(format!("({uri}) has a tag that is not text"));
+                };
+                tags.push(tag);
+            }
+        }
         Some(_) => return Err(format!("({uri}) has \"tags\" that are not a list")),
-    };
+    }
     let note = string("note")?.unwrap_or_default();
     let status = read_status(value(&entry, "status")).map_err(|why| format!("({uri}) {why}"))?;
     let post = match entry.get("post").filter(|p| p.get() != "null") {
@@ -138,15 +140,16 @@ fn read_entry(raw: &RawValue) -> Result<SavedPost, String> {
             Some((*raw).to_owned())
         }
     };
-    let media = match value(&entry, "media") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| read_media(m).map_err(|why| format!("({uri}), media file {}, {why}", i + 1)))
-            .collect::<Result<_, _>>()?,
+    let mut media = Vec::new();
+    match value(&entry, "media") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                media.push(read_media(item).map_err(|why| format!("({uri}), media file {}, {why}", i + 1))?);
+            }
+        }
         Some(_) => return Err(format!("({uri}) has \"media\" that is not a list")),
-    };
+    }
     Ok(SavedPost::from_parts(uri, cid, saved_at, tags, note, status, post, media))
 }
 
@@ -168,8 +171,8 @@ fn read_status(status: Option<Value>) -> Result<PostStatus, String> {
     Ok(PostStatus { state, checked_at })
 }
 
-fn read_media(item: Value) -> Result<MediaRef, String> {
-    let media: MediaRef = serde_json::from_value(item).map_err(|e| format!("is not readable ({e})"))?;
+fn read_media(item: &Value) -> Result<MediaRef, String> {
+    let media = media_from_value(item)?;
     if !is_valid_file_name(&media.file) {
         return Err(format!("has an unsafe file name \"{}\"", media.file));
     }

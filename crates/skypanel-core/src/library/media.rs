@@ -1,12 +1,13 @@
 //! The media files a saved post keeps: what each one is, where it comes from, and whether
 //! it has been downloaded yet.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::model::embed::AspectRatio;
 
 /// What a media file is to its post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum MediaKind {
     /// An image, at full size.
@@ -22,7 +23,7 @@ pub enum MediaKind {
 }
 
 /// Whether a media file has been downloaded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum MediaState {
     /// Not downloaded yet.
@@ -57,7 +58,7 @@ impl MediaState {
 /// To download it, fetch `com.atproto.sync.getBlob?did=<owner>&cid=<cid>` from the owner's
 /// PDS when `cid` is known (the original bytes), otherwise, or when that fails, `url` (the
 /// CDN copy; for a video, its HLS playlist).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MediaRef {
     /// What the file is.
@@ -109,6 +110,73 @@ impl MediaRef {
             state: MediaState::Pending,
         }
     }
+}
+
+impl MediaKind {
+    const ALL: [MediaKind; 5] = [
+        MediaKind::Image,
+        MediaKind::Video,
+        MediaKind::VideoThumbnail,
+        MediaKind::LinkThumbnail,
+        MediaKind::Avatar,
+    ];
+
+    /// The name used in files: `image`, `video`, `videoThumbnail`, `linkThumbnail`, `avatar`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MediaKind::Image => "image",
+            MediaKind::Video => "video",
+            MediaKind::VideoThumbnail => "videoThumbnail",
+            MediaKind::LinkThumbnail => "linkThumbnail",
+            MediaKind::Avatar => "avatar",
+        }
+    }
+}
+
+/// Reads a media item as written by its `Serialize` (see the format in
+/// [`super::export`]). By hand over `Value` rather than derived: a derived reader for the
+/// inline, tagged state costs far more wasm than these lines.
+pub(crate) fn media_from_value(v: &Value) -> Result<MediaRef, String> {
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("has a \"{key}\" that is not text")),
+        }
+    };
+    if !v.is_object() {
+        return Err("is not a JSON object".into());
+    }
+    let kind = text("kind")?.unwrap_or_default();
+    let kind = MediaKind::ALL.into_iter().find(|k| k.name() == kind).ok_or_else(|| {
+        format!("has an unknown \"kind\" \"{kind}\" (image, video, videoThumbnail, linkThumbnail or avatar)")
+    })?;
+    let number =
+        |key: &str| v.get(key).and_then(Value::as_u64).ok_or_else(|| format!("has no valid \"{key}\""));
+    let state = match text("state")?.as_deref() {
+        Some("pending") => MediaState::Pending,
+        Some("done") => MediaState::Done { size: number("size")? },
+        Some("failed") => MediaState::Failed {
+            error: text("error")?.unwrap_or_default(),
+            attempts: u32::try_from(number("attempts")?).unwrap_or(u32::MAX),
+        },
+        _ => return Err("has no known \"state\" (pending, done or failed)".into()),
+    };
+    let aspect_ratio = match v.get("aspectRatio") {
+        None | Some(Value::Null) => None,
+        Some(a) => Some(serde_json::from_value(a.clone()).map_err(|_| "has an invalid \"aspectRatio\"")?),
+    };
+    Ok(MediaRef {
+        kind,
+        owner: text("owner")?.ok_or("has no \"owner\"")?,
+        cid: text("cid")?,
+        url: text("url")?,
+        mime: text("mime")?,
+        alt: text("alt")?.unwrap_or_default(),
+        aspect_ratio,
+        file: text("file")?.ok_or("has no \"file\"")?,
+        state,
+    })
 }
 
 /// Whether `s` may be the stem of a file name: ASCII letters and digits only (cids are),
@@ -225,6 +293,33 @@ mod tests {
         let b = MediaRef::new(MediaKind::VideoThumbnail, "did:plc:b", None, Some(url.into()), None);
         assert_eq!(a.file, b.file, "same URL, same name");
         assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+    }
+
+    #[test]
+    fn media_items_read_back_what_was_written() {
+        let mut m = MediaRef::new(
+            MediaKind::LinkThumbnail,
+            "did:plc:a",
+            Some("bafkreiabc".into()),
+            Some("https://x/y@png".into()),
+            None,
+        );
+        m.alt = "alt".into();
+        m.aspect_ratio = Some(AspectRatio { width: 3, height: 4 });
+        for state in [
+            MediaState::Pending,
+            MediaState::Done { size: 9 },
+            MediaState::Failed { error: "e".into(), attempts: 2 },
+        ] {
+            m.state = state;
+            let v = serde_json::to_value(&m).unwrap();
+            assert_eq!(media_from_value(&v), Ok(m.clone()), "{v}");
+        }
+        for kind in MediaKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
+        let bad = serde_json::json!({"kind": "image", "owner": "did:plc:a", "file": "media/a.jpg", "state": "done"});
+        assert_eq!(media_from_value(&bad), Err("has no valid \"size\"".to_owned()));
     }
 
     #[test]
