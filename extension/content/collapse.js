@@ -144,52 +144,118 @@
   const rowsOf = (block) => blockRows.get(block) ?? [];
 
   /**
+   * Every block SkyPanel has placed, and each rows container's blocks: kept here so that
+   * updates, status and "off" never search the whole page (a 1,000-row page has ~60,000
+   * elements).
+   * @type {Set<Element>}
+   */
+  const live = new Set();
+  /** @type {WeakMap<Element, Element[]>} */
+  const containerBlocks = new WeakMap();
+
+  /** Takes a block and its marks off the page. @param {Element} block */
+  function drop(block) {
+    for (const row of rowsOf(block)) {
+      row.removeAttribute(FOLDED);
+      row.removeAttribute(EXPANDED);
+    }
+    block.remove();
+    live.delete(block);
+  }
+
+  /**
    * Applies a plan to one rows container.
    * @param {Element} container
    * @param {any[]} units from page.units(container)
    * @param {{account: string, units: number[], posts: number, reposts: number}[]} blocks
+   * @param {number} [settled] the units before this index are unchanged since the last apply
+   *   to this container, and so are the blocks that end before it: those are left as they are
    */
-  function apply(container, units, blocks) {
-    /** @type {Map<string, {plan: any, members: any[]}>} */
+  function apply(container, units, blocks, settled = 0) {
+    const previous = containerBlocks.get(container) ?? [];
+    // The blocks already placed for the settled units, in page order.
+    let skip = 0;
+    while (
+      settled > 0 && skip < blocks.length && skip < previous.length &&
+      blocks[skip].units[blocks[skip].units.length - 1] < settled &&
+      previous[skip].parentElement === container &&
+      previous[skip].getAttribute(GROUP) === blocks[skip].account
+    ) skip++;
+    /** @type {Map<string, {plan: any, members: any[]} | null>} null: a settled block, kept as is */
     const wanted = new Map();
-    for (const plan of blocks) {
+    for (const block of previous.slice(0, skip)) wanted.set(block.getAttribute('data-skypanel-key') ?? '', null);
+    for (const plan of blocks.slice(skip)) {
       const members = plan.units.map((/** @type {number} */ i) => units[i]).filter(Boolean);
       if (!members.length) continue;
-      const firstHref = members[0].item.querySelector('a[href*="/post/"]')?.getAttribute('href') ?? '';
+      const firstHref = page.text.href(members[0].item);
       // The same post can be on the page twice (a post and a repost of it): keep keys unique.
       let key = `${plan.account} ${firstHref}`;
       for (let n = 2; wanted.has(key); n++) key = `${plan.account} ${firstHref} #${n}`;
       wanted.set(key, { plan, members });
     }
-    // Keep blocks that fold exactly the same rows; drop the others with their marks.
+    // Keep blocks that fold exactly the same rows; replace the others.
     /** @type {Map<string, Element>} */
     const kept = new Map();
-    for (const old of Array.from(container.querySelectorAll(`:scope > [${GROUP}]`))) {
+    /** @type {Element[]} */
+    const dropped = [];
+    for (const old of previous.slice(skip)) {
+      if (old.parentElement !== container) {
+        if (!old.isConnected) drop(old);
+        continue;
+      }
       const key = old.getAttribute('data-skypanel-key') ?? '';
       const next = wanted.get(key);
       const rows = rowsOf(old);
-      const same = next && next.members.flatMap((/** @type {any} */ u) => u.rows).every((/** @type {Element} */ r, /** @type {number} */ i) => rows[i] === r) && rows.length === next.members.reduce((n, /** @type {any} */ u) => n + u.rows.length, 0);
-      if (same && old.nextElementSibling === next.members[0].rows[0]) {
-        kept.set(key, old);
-        continue;
+      let same = Boolean(next) && old.nextElementSibling === next?.members[0].rows[0];
+      if (same && next) {
+        let i = 0;
+        for (const unit of next.members) for (const row of unit.rows) same &&= rows[i++] === row;
+        same &&= i === rows.length;
       }
-      for (const row of rows) {
+      if (same) kept.set(key, old);
+      else dropped.push(old);
+    }
+    // The theme is read before anything is written: reading it forces a style update, which
+    // is cheap only while nothing of ours has changed since the page's own.
+    const pageTheme = wanted.size - skip > kept.size ? theme() : '';
+    /** @type {Set<Element>} rows folded by the new blocks */
+    const folding = new Set();
+    for (const [key, next] of wanted) if (next && !kept.has(key)) for (const unit of next.members) for (const row of unit.rows) folding.add(row);
+    // A row that stays folded keeps its mark: unfolding and folding it again would make the
+    // browser style it twice for nothing.
+    for (const old of dropped) {
+      for (const row of rowsOf(old)) {
+        if (folding.has(row)) continue;
         row.removeAttribute(FOLDED);
         row.removeAttribute(EXPANDED);
       }
       old.remove();
+      live.delete(old);
     }
-    const pageTheme = theme();
-    for (const [key, { plan, members }] of wanted) {
-      if (kept.has(key)) continue;
+    /** @type {Element[]} */
+    const placed = previous.slice(0, skip);
+    for (const [key, next] of wanted) {
+      if (!next) continue;
+      const { plan, members } = next;
+      const old = kept.get(key);
+      if (old) {
+        placed.push(old);
+        continue;
+      }
       const block = buildBlock(plan, members, key, pageTheme);
       const rows = members.flatMap((/** @type {any} */ u) => u.rows);
       blockRows.set(block, rows);
-      for (const row of rows) row.setAttribute(FOLDED, '');
+      const open = opened.has(key);
+      for (const row of rows) {
+        if (!row.hasAttribute(FOLDED)) row.setAttribute(FOLDED, '');
+        if (row.hasAttribute(EXPANDED) !== open) row.toggleAttribute(EXPANDED, open);
+      }
       container.insertBefore(block, members[0].rows[0]);
-      if (opened.has(key)) setOpen(block, true);
+      live.add(block);
+      placed.push(block);
+      if (open) setOpen(block, true);
     }
-    for (const row of container.querySelectorAll(`:scope > [${PENDING}]`)) row.removeAttribute(PENDING);
+    containerBlocks.set(container, placed);
   }
 
   /**
@@ -199,7 +265,8 @@
    */
   function nameBlocks(profiles) {
     for (const p of profiles) {
-      for (const block of document.querySelectorAll('.skypanel-noname')) {
+      for (const block of blocksOnPage()) {
+        if (!block.classList.contains('skypanel-noname')) continue;
         if (block.getAttribute(GROUP) !== p.handle) continue;
         block.classList.remove('skypanel-noname');
         const name = block.querySelector('.skypanel-head strong');
@@ -218,11 +285,21 @@
     }
   }
 
-  /** Handles of blocks still waiting for a name. */
-  const unnamed = () => [...new Set(Array.from(document.querySelectorAll('.skypanel-noname')).map((b) => b.getAttribute(GROUP) ?? ''))].filter(Boolean);
+  /** The blocks on the page (the page may have removed some with their container). */
+  function blocksOnPage() {
+    for (const block of live) if (!block.isConnected) drop(block);
+    return live;
+  }
 
-  /** Removes everything SkyPanel added to the page's feeds. */
+  /** Handles of blocks still waiting for a name. */
+  const unnamed = () => [...new Set(Array.from(blocksOnPage()).filter((b) => b.classList.contains('skypanel-noname')).map((b) => b.getAttribute(GROUP) ?? ''))].filter(Boolean);
+
+  /**
+   * Removes everything SkyPanel added to the page's feeds: its own records first, then one
+   * search of the page for anything they missed (this runs once per switch-off, not per update).
+   */
   function clear() {
+    for (const block of live) drop(block);
     for (const block of Array.from(document.querySelectorAll(`[${GROUP}]`))) block.remove();
     for (const row of document.querySelectorAll(`[${FOLDED}], [${EXPANDED}], [${PENDING}]`)) {
       row.removeAttribute(FOLDED);
@@ -231,13 +308,16 @@
     }
   }
 
-  /** Counts for the popup. */
+  /** Counts for the popup: blocks on the page and the rows they fold. */
   function stats() {
-    return {
-      blocks: document.querySelectorAll(`[${GROUP}]`).length,
-      folded: document.querySelectorAll(`[${FOLDED}]`).length,
-    };
+    let blocks = 0;
+    let folded = 0;
+    for (const block of blocksOnPage()) {
+      blocks++;
+      for (const row of rowsOf(block)) if (row.isConnected) folded++;
+    }
+    return { blocks, folded };
   }
 
-  ns.collapse = { apply, clear, stats, nameBlocks, unnamed, PENDING, FOLDED };
+  ns.collapse = { apply, clear, stats, nameBlocks, unnamed, PENDING, FOLDED, GROUP };
 })();

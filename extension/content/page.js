@@ -34,7 +34,15 @@
     const main = document.querySelector('main[role="main"]');
     const tabs = document.querySelector('[data-testid="homeScreenFeedTabs"]');
     if (!main || !tabs) return 'unrecognised';
-    const placed = rows.every((row) => main.contains(row) && row.closest(ALL_FEEDS) && rowsContainer(row.closest(ALL_FEEDS)));
+    // Each feed's rows container is looked up once, not once per row.
+    /** @type {Map<Element, Element | null>} */
+    const containers = new Map();
+    const placed = rows.every((row) => {
+      const feed = row.closest(ALL_FEEDS);
+      if (!feed || !main.contains(row)) return false;
+      if (!containers.has(feed)) containers.set(feed, rowsContainer(feed));
+      return containers.get(feed) !== null;
+    });
     return placed ? 'ok' : 'unrecognised';
   }
 
@@ -126,14 +134,16 @@
    * prompt, spacers, our own blocks) are skipped, except "View full thread" rows, which
    * belong to the slice they sit in.
    * @param {Element} container
+   * @param {Element | null} [from] read only from this row on (a row that starts a unit);
+   *   rows are appended at the end, so the units before it are known already
    * @returns {Unit[]}
    */
-  function units(container) {
+  function units(container, from = null) {
     /** @type {Unit[]} */
     const out = [];
     /** @type {Unit | null} */
     let current = null;
-    for (const child of container.children) {
+    for (let child = from ?? container.firstElementChild; child; child = child.nextElementSibling) {
       const row = /** @type {HTMLElement} */ (child);
       if (row.hasAttribute('data-skypanel-group')) continue;
       const info = infoOf(row);
@@ -155,8 +165,20 @@
     return out;
   }
 
+  /** @type {WeakMap<Element, string>} */
+  const hrefs = new WeakMap();
+
   /** Text helpers for block summaries, all read with textContent (never HTML). */
   const text = {
+    /** The item's first post link (its own post), read once per item. @param {Element} item */
+    href(item) {
+      let href = hrefs.get(item);
+      if (href === undefined) {
+        href = item.querySelector('a[href*="/post/"]')?.getAttribute('href') ?? '';
+        hrefs.set(item, href);
+      }
+      return href;
+    },
     /** @param {Element} item */
     name(item) {
       const links = item.querySelectorAll('a[href^="/profile/"][aria-label="View profile"]');
@@ -179,5 +201,5 @@
     },
   };
 
-  ns.page = { ITEM, layout, feeds, feedSelector, rowsContainer, units, ownerOf, text, visible };
+  ns.page = { ITEM, ALL_FEEDS, layout, feeds, feedSelector, rowsContainer, units, ownerOf, text, visible };
 })();

@@ -18,8 +18,10 @@
  *                  Whole-renderer "on minus off" is not used: with rows folded the page itself
  *                  does different work. The pages are loaded by the replica's own loader
  *                  rather than by wheel events, so both runs load the same pages.
- *   oursMs, scriptOffMs  the two sides of scrollOverhead; selfReportedMs: the content script's
- *                  own count of its time in the same run (a cross-check of the profile)
+ *   oursMs, scriptOffMs  the two sides of scrollOverhead; oursByFile: ours by the extension's
+ *                  file that started the work (bsky.js is the collapsed view's observer and
+ *                  updates); selfReportedMs: the collapsed view's own count of its time in
+ *                  the same run (a cross-check of the profile)
  */
 import { evalInContentScript, launch } from '../e2e/harness.mjs';
 
@@ -69,10 +71,22 @@ function attribute(profile) {
     owner.set(id, who);
     return who;
   };
-  const ms = { ours: 0, page: 0 };
+  /** The extension's file nearest the root of the stack (whose work it is). @type {Map<number, string>} */
+  const file = new Map();
+  const fileOf = (/** @type {number} */ id) => {
+    let f = file.get(id);
+    if (f !== undefined) return f;
+    const url = nodes.get(id).callFrame.url;
+    f = (parent.has(id) ? fileOf(/** @type {number} */ (parent.get(id))) : '') || (url.startsWith('chrome-extension://') ? url.split('/').pop() : '');
+    file.set(id, f);
+    return f;
+  };
+  const ms = { ours: 0, page: 0, byFile: /** @type {Record<string, number>} */ ({}) };
   profile.samples.forEach((/** @type {number} */ id, /** @type {number} */ i) => {
     const who = ownerOf(id);
-    if (who) ms[who] += (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    if (who) ms[who] += dt;
+    if (who === 'ours') ms.byFile[fileOf(id)] = (ms.byFile[fileOf(id)] ?? 0) + dt;
   });
   return ms;
 }
@@ -139,6 +153,7 @@ try {
   console.log(JSON.stringify({
     rows, blocks, enableMs: +enableMs.toFixed(1), appendP95Ms: +appendP95Ms.toFixed(2), appendMedianMs: +samples[samples.length >> 1].toFixed(2), appendSamples: samples.length,
     scriptOffMs: Math.round(off.page), scriptOnMs: Math.round(on.page), oursMs: Math.round(on.ours), oursWhileOffMs: Math.round(off.ours), selfReportedMs: Math.round(on.selfMs),
+    oursByFile: Object.fromEntries(Object.entries(on.byFile).map(([f, v]) => [f, Math.round(v)])),
     rowsLoaded: [off.rows, on.rows], scrollOverhead: +(on.ours / off.page).toFixed(3),
   }));
 } finally {
