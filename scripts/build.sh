@@ -39,17 +39,21 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK_HASH" ]; then
   echo "$LOCK_HASH" >"$STAMP"
 fi
 
-say "building the core for wasm"
-cargo build --quiet --release -p skypanel-wasm --target wasm32-unknown-unknown
-WASM="$ROOT/target/wasm32-unknown-unknown/release/skypanel_wasm.wasm"
+say "building the core and the library for wasm"
+# Two modules: the protocol core and client (skypanel_wasm), and the saved-post library
+# (skypanel_library), which needs no networking; see crates/skypanel-library-wasm.
+cargo build --quiet --release -p skypanel-wasm -p skypanel-library-wasm --target wasm32-unknown-unknown
 OUT="$ROOT/extension/wasm"
-if [ ! -f "$OUT/skypanel_wasm_bg.wasm" ] || [ "$WASM" -nt "$OUT/skypanel_wasm_bg.wasm" ]; then
-  # Names and producer info only cost bytes in a shipped extension.
-  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$OUT" "$WASM"
-fi
+for name in skypanel_wasm skypanel_library_wasm; do
+  WASM="$ROOT/target/wasm32-unknown-unknown/release/$name.wasm"
+  if [ ! -f "$OUT/${name}_bg.wasm" ] || [ "$WASM" -nt "$OUT/${name}_bg.wasm" ]; then
+    # Names and producer info only cost bytes in a shipped extension.
+    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$OUT" "$WASM"
+  fi
+done
 
 say "building the skypanel CLI"
 cargo build --quiet --release -p skypanel-cli
 
-printf 'built: extension/wasm/ (%s KB wasm), target/release/skypanel\n' \
-  "$(( $(stat -c %s "$OUT/skypanel_wasm_bg.wasm") / 1024 ))"
+printf 'built: extension/wasm/ (%s KB + %s KB wasm), target/release/skypanel\n' \
+  "$(( $(stat -c %s "$OUT/skypanel_wasm_bg.wasm") / 1024 ))" "$(( $(stat -c %s "$OUT/skypanel_library_wasm_bg.wasm") / 1024 ))"

@@ -158,21 +158,31 @@ function refreshOnce(stale) {
 }
 
 /**
- * Runs a core API operation as the active account, or signed out against the AppView.
- * An expired access token is refreshed once for every call that needs it (see
- * {@link refreshOnce}) and the call retried once.
+ * Runs `work` with a context for the core: as the active account (its PDS and session), or
+ * signed out against the AppView. An expired access token is refreshed once for every call
+ * that needs it (see {@link refreshOnce}) and `work` run again once.
+ * @template T
+ * @param {(ctx: object) => Promise<T>} work
+ * @param {object} [policy] retries and timeouts ({maxRetries, baseDelayMs, maxWaitMs, timeoutMs})
+ * @returns {Promise<T>}
+ */
+export async function run(work, policy) {
+  const account = await active();
+  if (!account) return work({ service: (await settings()).appviewUrl, policy });
+  const as = (/** @type {Session} */ session) => work({ service: account.service, session, policy, autoRefresh: false });
+  try {
+    return await as(account.session);
+  } catch (err) {
+    if (/** @type {Error} */ (err)?.name !== 'ExpiredToken') throw err;
+    return as(await refreshOnce(account));
+  }
+}
+
+/**
+ * Runs a core API operation (see {@link run}).
  * @param {{op: string, policy?: object}} request e.g. {op: 'feedPage', source: {kind: 'timeline'}};
  *   `policy` overrides retries and timeouts for this call ({maxRetries, baseDelayMs, maxWaitMs, timeoutMs}).
  */
 export async function call({ policy, ...op }) {
-  const account = await active();
-  if (!account) return (await core.call({ service: (await settings()).appviewUrl, policy }, op)).value;
-  const run = (/** @type {Session} */ session) =>
-    core.call({ service: account.service, session, policy, autoRefresh: false }, op);
-  try {
-    return (await run(account.session)).value;
-  } catch (err) {
-    if (/** @type {Error} */ (err)?.name !== 'ExpiredToken') throw err;
-    return (await run(await refreshOnce(account))).value;
-  }
+  return (await run((ctx) => core.call(ctx, op), policy)).value;
 }

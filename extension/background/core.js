@@ -41,5 +41,11 @@ export const signOut = (ctx) => wasm.signOut(JSON.stringify(ctx));
 /** @param {string} json a feed page @returns {number} items parsed */
 export const parseFeedPage = (json) => wasm.parseFeedPage(json);
 
+/** @param {string} uri @returns {boolean} whether SkyPanel makes it a link (http(s) only) */
+export const isSafeLink = (uri) => wasm.isSafeLink(uri);
+
 /** @param {string} text @param {object[] | undefined} facets */
 export const richText = (text, facets) => JSON.parse(wasm.richText(text, facets ? JSON.stringify(facets) : ''));
+
+/** The PDS of an account (DID or handle), through its DID document. @param {object} config @param {string} identifier @returns {Promise<string>} */
+export const findPds = (config, identifier) => wasm.findPds(JSON.stringify(config), identifier);

@@ -12,6 +12,8 @@
 import '../shared/messages.js';
 import * as accounts from './accounts.js';
 import * as core from './core.js';
+import * as backup from './library/backup.js';
+import * as library from './library/library.js';
 
 const { MESSAGES, toWireError } = /** @type {any} */ (globalThis).SkyPanel;
 
@@ -73,6 +75,13 @@ const handlers = {
   'settings.set': (changes) => accounts.saveSettings(changes ?? {}),
   'settings.reset': () => accounts.resetSettings(),
   'api.call': (op) => accounts.call(op),
+  'library.save': (id) => library.save(id),
+  'library.remove': (id) => library.remove(id),
+  'library.status': (request) => library.status(request),
+  'library.search': (request) => library.search(request),
+  'library.usage': () => library.usage(),
+  'library.export': (request) => library.exportFile(request),
+  'library.import': (request) => library.importJson(request),
 };
 
 /**
@@ -96,6 +105,16 @@ async function toggleCollapsed() {
 chrome.commands.onCommand.addListener((command) => {
   if (command === 'toggle-collapsed') toggleCollapsed();
 });
+
+// Media backup carries on whenever the worker wakes: the retry alarm, the browser starting,
+// or (below) any message. Jobs live in IndexedDB, so nothing depends on this worker living.
+const resumeBackup = () =>
+  core.ready.then(() => backup.kick()).catch((err) => console.warn('SkyPanel: media backup stopped', err));
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === backup.ALARM) resumeBackup();
+});
+chrome.runtime.onStartup.addListener(resumeBackup);
+resumeBackup();
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   chrome.storage.session.remove([`tab:${tabId}`, `collapse:${tabId}`]);

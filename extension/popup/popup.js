@@ -46,4 +46,5 @@ $('collapsed').addEventListener('change', async () => {
 });
 chrome.storage.onChanged.addListener(() => renderTab());
 $('options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+$('library').addEventListener('click', () => chrome.tabs.create({ url: chrome.runtime.getURL('extension/library/library.html') }));
 render();

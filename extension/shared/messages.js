@@ -45,6 +45,28 @@
       audience: 'any',
       doc: '{actors: [handle]} → [{handle, displayName, avatar}] — public profile basics (at most 25 looked up per call), for blocks of reposts',
     },
+    'library.save': {
+      audience: 'any',
+      doc: '{actor, rkey} | {uri} → {uri, saved: true}, answered once the copy is on disk (its media are backed up after); fetched signed in through the PDS, else from the public AppView',
+    },
+    'library.remove': { audience: 'any', doc: '{actor, rkey} | {uri} → {uri, saved: false}' },
+    'library.status': {
+      audience: 'any',
+      doc: '{posts: [{actor, rkey}]} → [boolean] — which are in the library (no network)',
+    },
+    'library.search': {
+      audience: 'extension',
+      doc: '{query: {text?, kinds?, author?, tag?, since?, until?, dates?, order?, offset?, limit?}} → {total, posts: [{uri, savedAt, entry}]} (entry: a skypanel.saved entry as JSON text)',
+    },
+    'library.usage': { audience: 'extension', doc: '{} → {posts, pendingMedia (not tried yet), retryingMedia (failed, queued again), failedMedia (given up), usedBytes, quotaBytes}' },
+    'library.export': {
+      audience: 'extension',
+      doc: "{uris?, as?: 'json'|'markdown'|'csv'} → the file's text (skypanel.saved JSON by default), of everything or of the posts named",
+    },
+    'library.import': {
+      audience: 'extension',
+      doc: '{text} → {added, merged, skipped}; a file that is not a valid export is an error and changes nothing',
+    },
     'accounts.list': {
       audience: 'extension',
       doc: '{} → {active: did | null, accounts: [{did, handle, service}]}',

@@ -44,7 +44,14 @@ export const ACCOUNTS = {
   grace: { displayName: 'Grace 優雅', description: 'Posts in bursts. 連投します。', colors: [[0, 150, 160], [220, 250, 250]] },
   heidi: { displayName: 'Heidi', description: 'Reposts everything good.', colors: [[220, 180, 0], [60, 40, 0]] },
   ivan: { displayName: 'Ivan', description: 'Alice does not follow Ivan.', colors: [[160, 40, 40], [255, 235, 235]] },
+  // Hostile content for the library's safety tests: markup and script everywhere a stranger
+  // can put text. Nobody follows mallory, so the timelines the other tests read are unchanged.
+  // (Display names are at most 64 graphemes.)
+  mallory: { displayName: '<img src=x onerror="globalThis.__pwned=1">Mallory', description: '<script>globalThis.__pwned=1</script>', colors: [[0, 0, 0], [255, 0, 0]] },
 };
+
+/** What the hostile posts try to run: tests check that `globalThis.__pwned` stays unset. */
+export const HOSTILE = 'globalThis.__pwned=1';
 
 /** The viewer follows everyone but ivan. */
 const FOLLOWED = ['bob', 'carla', 'dan', 'eve', 'frank', 'grace', 'heidi'];
@@ -204,6 +211,21 @@ export async function seed(network) {
   await post('frank', { text: 'Quiet day.' });
   await post('bob', { text: 'Last one for today.' });
 
+  // Hostile posts (see ACCOUNTS.mallory): HTML and script in the text, a javascript: link
+  // facet, hostile alt text, and a link card whose URL, title and description are hostile.
+  const malloryText = await post('mallory', richText([
+    `<script>${HOSTILE}</script><img src=x onerror="${HOSTILE}"> click `,
+    { link: `javascript:${HOSTILE}`, text: 'this' }, ' or ', { link: 'https://example.com/safe', text: 'that' },
+  ]), {
+    embed: { $type: 'app.bsky.embed.images', images: [await image('mallory', makePng(64, 48, [0, 0, 0], [255, 0, 0]), `"><img src=x onerror="${HOSTILE}">`)] },
+  });
+  const malloryCard = await post('mallory', { text: 'A perfectly normal link card' }, {
+    embed: {
+      $type: 'app.bsky.embed.external',
+      external: { uri: `javascript:${HOSTILE}`, title: `<img src=x onerror="${HOSTILE}">`, description: `<script>${HOSTILE}</script>` },
+    },
+  });
+
   // A curated list (alice's "Friends": bob and grace) and a custom feed ("Rockets", all of
   // dan's posts, served by a feed generator the network runs).
   const list = await alice.agent.app.bsky.graph.list.create({ repo: alice.did }, {
@@ -235,6 +257,7 @@ export async function seed(network) {
     media,
     list: { uri: list.uri, members: ['bob', 'grace'].map((n) => users[n].handle) },
     feed: { uri: feedUri, posts: danPosts },
+    hostile: { account: users.mallory.handle, posts: [malloryText.uri, malloryCard.uri] },
     floods: { posts: { account: users.grace.handle, count: graceTexts.length }, reposts: { account: users.heidi.handle, count: repostTargets.length } },
     log,
   };

@@ -455,3 +455,23 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn one_entry_round_trips_and_its_media_states_change_by_file() {
+    for raw in raw_posts() {
+        let mut post = SavedPost::from_post_json(&raw, EXPORTED_AT).unwrap();
+        post.set_tags(["a", "b"]);
+        let again = SavedPost::from_entry_json(&post.to_json()).unwrap();
+        assert_eq!(again, post, "an entry reads back as written");
+        assert_eq!(again.post_json(), Some(raw.trim()), "byte for byte");
+        let Some(file) = post.media.first().map(|m| m.file.clone()) else { continue };
+        post.set_media_state(&file, MediaState::Done { size: 42 }).unwrap();
+        let again = SavedPost::from_entry_json(&post.to_json()).unwrap();
+        assert_eq!(again.media[0].state, MediaState::Done { size: 42 });
+        let err = post.set_media_state("media/nothere.jpg", MediaState::Pending).unwrap_err();
+        assert!(err.to_string().contains("media/nothere.jpg"));
+    }
+    let err = SavedPost::from_entry_json("{\"uri\": 7}").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("\"uri\" that is not text"), "{err}");
+}

@@ -25,7 +25,7 @@ use fetch_transport::FetchTransport;
 
 /// The one transport. Everything uses it by reference, so the generic client is compiled
 /// once for `&FetchTransport` rather than once per way of holding it (smaller wasm).
-static FETCH: FetchTransport = FetchTransport;
+pub(crate) static FETCH: FetchTransport = FetchTransport;
 
 /// The core's version, e.g. `0.1.0`.
 #[wasm_bindgen]
@@ -96,7 +96,7 @@ struct Answer {
     session: Option<Session>,
 }
 
-fn client(ctx: &str) -> Result<Client<&'static FetchTransport>, JsValue> {
+pub(crate) fn client(ctx: &str) -> Result<Client<&'static FetchTransport>, JsValue> {
     let ctx: Context = from_json(ctx, "expected {service, session?}")?;
     let mut client =
         Client::new(&FETCH, &ctx.service).map_err(core_error)?.with_auto_refresh(ctx.auto_refresh);
@@ -128,6 +128,14 @@ pub async fn refresh_session(ctx: String) -> Result<String, JsValue> {
     to_json(&session)
 }
 
+/// The PDS of an account (DID or handle), through its DID document; `config` as for
+/// `signIn`. The library's media backup fetches original blobs there.
+#[wasm_bindgen(js_name = findPds)]
+pub async fn find_pds(config: String, identifier: String) -> Result<String, JsValue> {
+    let config: ServiceConfig = from_json(&config, "expected {plcUrl, appviewUrl, entrywayUrl}")?;
+    identity::find_pds(&FETCH, &config, &identifier).await.map_err(core_error)
+}
+
 /// Ends the session on its server (best effort: the caller forgets it either way).
 #[wasm_bindgen(js_name = signOut)]
 pub async fn sign_out(ctx: String) -> Result<(), JsValue> {
@@ -142,6 +150,12 @@ pub fn parse_feed_page(json: &str) -> Result<u32, JsValue> {
     Ok(page.feed.len() as u32)
 }
 
+/// Whether SkyPanel makes `uri` a clickable link (http and https only).
+#[wasm_bindgen(js_name = isSafeLink)]
+pub fn is_safe_link(uri: &str) -> bool {
+    skypanel_core::richtext::is_safe_link(uri)
+}
+
 /// Cuts post text into segments by its facets (JSON array, or empty): answers
 /// `[{text, kind, uri?|did?|tag?}]` as JSON.
 #[wasm_bindgen(js_name = richText)]
@@ -151,19 +165,19 @@ pub fn rich_text(text: &str, facets: &str) -> Result<String, JsValue> {
     to_json(&skypanel_core::richtext::segments(text, &facets))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
     serde_json::from_str(json).map_err(|e| js_error("InvalidInput", &format!("{what}: {e}")))
 }
 
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| js_error("Internal", &e.to_string()))
 }
 
-fn core_error(err: skypanel_core::Error) -> JsValue {
+pub(crate) fn core_error(err: skypanel_core::Error) -> JsValue {
     js_error(err.kind().name(), &err.to_string())
 }
 
-fn js_error(name: &str, message: &str) -> JsValue {
+pub(crate) fn js_error(name: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
     error.set_name(name);
     error.into()

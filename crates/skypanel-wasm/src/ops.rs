@@ -29,6 +29,9 @@ pub enum Op {
     },
     /// `{uris}` (batched by 25)
     Posts { uris: Vec<String> },
+    /// `{uris}` → `{posts: [text]}`: each post view exactly as the server sent it, as JSON
+    /// text (what the library keeps, byte for byte).
+    PostsRaw { uris: Vec<String> },
     /// `{query: {q, …}, limit?, cursor?}`
     Search {
         query: Box<SearchQuery>,
@@ -118,6 +121,11 @@ pub async fn run<T: Transport>(client: &Client<T>, op: Op) -> Result<Value, Erro
             json(client.get_post_thread(&uri, depth, parent_height).await?)
         }
         Op::Posts { uris } => json(client.get_posts(&uris).await?),
+        Op::PostsRaw { uris } => {
+            let raws = client.get_posts_raw(&uris).await?;
+            let texts: Vec<&str> = raws.iter().map(|r| r.get()).collect();
+            Ok(serde_json::json!({ "posts": texts }))
+        }
         Op::Search { query, limit, cursor } => {
             json(client.search_posts(&query, limit, cursor.as_deref()).await?)
         }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::entry::{check_post, Availability, PostStatus, SavedPost};
 use super::export::{FORMAT, VERSION};
-use super::media::{is_valid_file_name, media_from_value, MediaRef};
+use super::media::{is_valid_file_name, media_from_value, MediaRef, MediaState};
 use super::merge::{merge_into, MergeReport};
 use super::time::parse_rfc3339;
 use crate::uri::AtUri;
@@ -177,6 +177,27 @@ fn read_media(item: &Value) -> Result<MediaRef, String> {
         return Err(format!("has an unsafe file name \"{}\"", media.file));
     }
     Ok(media)
+}
+
+impl SavedPost {
+    /// Reads one entry of a `skypanel.saved` file (as [`SavedPost::to_json`] writes it),
+    /// as strictly as a file's entries are read.
+    pub fn from_entry_json(text: &str) -> Result<SavedPost, Error> {
+        let raw: &RawValue = serde_json::from_str(text)
+            .map_err(|e| fail(format!("a library entry is not valid JSON ({e}); {DAMAGED}")))?;
+        read_entry(raw).map_err(|why| fail(format!("a library entry {why}; {DAMAGED}")))
+    }
+
+    /// Sets the download state of one of its media files; fails if it has no such file.
+    pub fn set_media_state(&mut self, file: &str, state: MediaState) -> Result<(), Error> {
+        let media = self
+            .media
+            .iter_mut()
+            .find(|m| m.file == file)
+            .ok_or_else(|| Error::InvalidInput(format!("this saved post has no media file {file}")))?;
+        media.state = state;
+        Ok(())
+    }
 }
 
 /// Imports a `skypanel.saved` file into `library`, merging by at-uri (see

@@ -43,6 +43,23 @@ pub enum MediaState {
 }
 
 impl MediaState {
+    /// Reads a state as written inline in a media item: `{"state": "pending"}`,
+    /// `{"state": "done", "size": n}` or `{"state": "failed", "error": "…", "attempts": n}`
+    /// (other keys are ignored).
+    pub fn from_value(v: &Value) -> Result<MediaState, String> {
+        let number =
+            |key: &str| v.get(key).and_then(Value::as_u64).ok_or_else(|| format!("has no valid \"{key}\""));
+        match v.get("state").and_then(Value::as_str) {
+            Some("pending") => Ok(MediaState::Pending),
+            Some("done") => Ok(MediaState::Done { size: number("size")? }),
+            Some("failed") => Ok(MediaState::Failed {
+                error: v.get("error").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                attempts: u32::try_from(number("attempts")?).unwrap_or(u32::MAX),
+            }),
+            _ => Err("has no known \"state\" (pending, done or failed)".into()),
+        }
+    }
+
     /// How much a state is worth keeping when two copies of one file meet in a merge.
     pub(crate) fn rank(&self) -> u8 {
         match self {
@@ -151,17 +168,7 @@ pub(crate) fn media_from_value(v: &Value) -> Result<MediaRef, String> {
     let kind = MediaKind::ALL.into_iter().find(|k| k.name() == kind).ok_or_else(|| {
         format!("has an unknown \"kind\" \"{kind}\" (image, video, videoThumbnail, linkThumbnail or avatar)")
     })?;
-    let number =
-        |key: &str| v.get(key).and_then(Value::as_u64).ok_or_else(|| format!("has no valid \"{key}\""));
-    let state = match text("state")?.as_deref() {
-        Some("pending") => MediaState::Pending,
-        Some("done") => MediaState::Done { size: number("size")? },
-        Some("failed") => MediaState::Failed {
-            error: text("error")?.unwrap_or_default(),
-            attempts: u32::try_from(number("attempts")?).unwrap_or(u32::MAX),
-        },
-        _ => return Err("has no known \"state\" (pending, done or failed)".into()),
-    };
+    let state = MediaState::from_value(v)?;
     let aspect_ratio = match v.get("aspectRatio") {
         None | Some(Value::Null) => None,
         Some(a) => Some(serde_json::from_value(a.clone()).map_err(|_| "has an invalid \"aspectRatio\"")?),

@@ -1,6 +1,7 @@
 //! The lexicon calls SkyPanel makes, typed.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::client::{Auth, Client, Idempotent, Session};
@@ -315,6 +316,28 @@ impl<T: Transport> Client<T> {
             let params: Vec<(&str, &str)> = batch.iter().map(|u| ("uris", u.as_str())).collect();
             let bytes = self.query(METHOD, &params, Auth::Optional).await?;
             out.extend(Self::parse::<Posts>(METHOD, &bytes)?.posts);
+        }
+        Ok(out)
+    }
+
+    /// Like [`Client::get_posts`], but each post exactly as the server sent it (for the
+    /// library, which keeps posts byte for byte). Each is checked to be a post view.
+    pub async fn get_posts_raw(&self, uris: &[String]) -> Result<Vec<Box<RawValue>>, Error> {
+        const METHOD: &str = "app.bsky.feed.getPosts";
+        #[derive(Deserialize)]
+        struct RawPosts {
+            posts: Vec<Box<RawValue>>,
+        }
+        let mut out = Vec::with_capacity(uris.len());
+        for batch in uris.chunks(MAX_BATCH) {
+            let params: Vec<(&str, &str)> = batch.iter().map(|u| ("uris", u.as_str())).collect();
+            let bytes = self.query(METHOD, &params, Auth::Optional).await?;
+            let page: RawPosts = Self::parse(METHOD, &bytes)?;
+            for raw in page.posts {
+                // Typed parse as the check; the raw text is what is kept.
+                Self::parse::<PostView>(METHOD, raw.get().as_bytes())?;
+                out.push(raw);
+            }
         }
         Ok(out)
     }

@@ -1,0 +1,222 @@
+// @ts-check
+/**
+ * The library, as the background runs it: saving a post (fetched fresh from Bluesky, turned
+ * into a library entry by the core, stored, and only then acknowledged), removing, the saved
+ * state of posts on a page, search (the core's index, kept in the wasm while the worker
+ * lives and rebuilt from IndexedDB when it restarts), export and import.
+ */
+import * as accounts from '../accounts.js';
+import * as backup from './backup.js';
+import * as lib from './wasm.js';
+import * as store from './store.js';
+
+const POST_URI = /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._~:-]{1,512})$/;
+
+/** Resolves when the core's search index holds every saved post. @type {Promise<void> | null} */
+let indexing = null;
+
+function ensureIndex() {
+  indexing ??= Promise.all([store.allIndexRecords(), lib.load()]).then(([records]) => lib.indexLoad(records)).then(
+    () => {},
+    (err) => {
+      indexing = null;
+      throw err;
+    },
+  );
+  return indexing;
+}
+
+/** @param {string} name @param {string} message */
+function fail(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/**
+ * The at-uri of a post named by its author (handle or DID) and record key.
+ * @param {{actor?: unknown, rkey?: unknown, uri?: unknown}} id
+ */
+async function uriOf({ actor, rkey, uri }) {
+  if (typeof uri === 'string') {
+    if (!POST_URI.test(uri)) throw fail('InvalidInput', `'${uri}' is not the at-uri of a post`);
+    return uri;
+  }
+  const a = String(actor ?? '').trim();
+  const k = String(rkey ?? '').trim();
+  if (!a || !/^[A-Za-z0-9._~:-]{1,512}$/.test(k)) throw fail('InvalidInput', 'a post is named by {actor, rkey} or {uri}');
+  const did = a.startsWith('did:') ? a : await accounts.call({ op: 'resolveHandle', handle: a });
+  return `at://${did}/app.bsky.feed.post/${k}`;
+}
+
+/**
+ * A posts-store record for a core library item.
+ * @param {{uri: string, entry: string, index: any, media?: any[]}} item
+ */
+function toRecord(item) {
+  const [, did, rkey] = /** @type {RegExpExecArray} */ (POST_URI.exec(item.uri));
+  return {
+    uri: item.uri,
+    savedAt: item.index.savedAt,
+    rkey,
+    authorDid: did,
+    authorHandle: String(item.index.authorHandle ?? ''),
+    files: [...new Set((item.media ?? []).map((m) => String(m.file)))],
+    entry: item.entry,
+    index: item.index,
+  };
+}
+
+/**
+ * Download jobs for an item's media that are not backed up yet.
+ * @param {{uri: string, media: any[]}} item
+ */
+function jobsOf(item) {
+  return (item.media ?? [])
+    .filter((m) => m.state !== 'done')
+    .map((m) => ({ file: m.file, uri: item.uri, kind: m.kind, owner: m.owner, cid: m.cid ?? null, url: m.url ?? null, mime: m.mime ?? null, attempts: 0, nextAt: 0 }));
+}
+
+/**
+ * Saves a post: fetches it (signed in through the PDS, else from the public AppView), stores
+ * it with its backup jobs, and answers only once that is on disk.
+ * @param {{actor?: string, rkey?: string, uri?: string, tags?: string[], note?: string}} request
+ */
+export async function save(request) {
+  const uri = await uriOf(request);
+  const existing = await store.getPost(uri);
+  if (existing) return { uri, saved: true };
+  /** @type {{posts: string[]}} */
+  const { posts } = await accounts.call({ op: 'postsRaw', uris: [uri] });
+  if (!posts.length) throw fail('NotFound', 'this post could not be fetched from Bluesky (deleted, or visible only when signed in)');
+  await lib.load();
+  const item = lib.entry(posts[0], Date.now());
+  if (item.uri !== uri) throw fail('MalformedResponse', `asked Bluesky for ${uri} and got ${item.uri}`);
+  const alreadyHave = await store.putPost(toRecord(item), jobsOf(item));
+  // Files another saved post already backed up: mark them done in this entry too.
+  if (alreadyHave.length) await markHave(uri, alreadyHave);
+  await ensureIndex();
+  lib.indexUpsert(item.index);
+  backup.kick().catch((err) => console.warn('SkyPanel: media backup stopped', err));
+  return { uri, saved: true };
+}
+
+/** @param {string} uri @param {string[]} files */
+async function markHave(uri, files) {
+  const media = await Promise.all(files.map((f) => store.getMedia(f)));
+  await store.transact(['posts'], 'readwrite', async (tx) => {
+    const posts = tx.objectStore('posts');
+    const record = await store.done(posts.get(uri));
+    if (!record) return;
+    let entry = record.entry;
+    files.forEach((file, i) => {
+      entry = lib.mediaState(entry, file, { state: 'done', size: media[i]?.size ?? 0 });
+    });
+    posts.put({ ...record, entry });
+  });
+}
+
+/** @param {{actor?: string, rkey?: string, uri?: string}} request */
+export async function remove(request) {
+  const uri = await uriOf(request);
+  await store.deletePost(uri);
+  await ensureIndex();
+  lib.indexRemove(uri);
+  return { uri, saved: false };
+}
+
+/**
+ * Which of these posts are in the library (by author handle or DID and record key), without
+ * any network call.
+ * @param {{posts?: {actor: string, rkey: string}[]}} request
+ * @returns {Promise<boolean[]>}
+ */
+export async function status({ posts }) {
+  if (!Array.isArray(posts)) throw fail('InvalidInput', 'posts must be an array of {actor, rkey}');
+  return Promise.all(
+    posts.slice(0, 500).map(async (p) => {
+      const actor = String(p?.actor ?? '').toLowerCase();
+      const records = await store.postsWithRkey(String(p?.rkey ?? ''));
+      return records.some((r) => (actor.startsWith('did:') ? r.authorDid === actor : r.authorHandle === actor));
+    }),
+  );
+}
+
+/**
+ * Searches the library (see the core's Query: text, kinds, author, tag, since, until, dates,
+ * order, offset, limit) and answers the matching entries.
+ * @param {{query?: object}} request
+ */
+export async function search({ query }) {
+  await ensureIndex();
+  const { total, uris } = lib.search(query ?? {});
+  const records = await store.getPosts(uris);
+  return { total, posts: records.filter(Boolean).map((r) => ({ uri: r.uri, savedAt: r.savedAt, entry: r.entry })) };
+}
+
+/** How much is saved and how much room the browser reports. */
+export async function usage() {
+  await ensureIndex();
+  const estimate = await navigator.storage.estimate();
+  const jobs = await store.jobCounts();
+  return {
+    posts: lib.indexSize(),
+    pendingMedia: jobs.waiting,
+    retryingMedia: jobs.retrying,
+    failedMedia: jobs.failed,
+    usedBytes: estimate.usage ?? null,
+    quotaBytes: estimate.quota ?? null,
+  };
+}
+
+/**
+ * The library (or the posts named) as a file: `skypanel.saved` JSON, Markdown or CSV.
+ * @param {{uris?: string[], as?: string}} request
+ */
+export async function exportFile({ uris, as = 'json' }) {
+  await lib.load();
+  const records = Array.isArray(uris) ? (await store.getPosts(uris.map(String))).filter(Boolean) : await store.allPosts();
+  const entries = records.map((r) => r.entry);
+  if (as === 'json') return lib.exportJson(entries, Date.now());
+  if (as === 'markdown' || as === 'csv') return lib.exportAs(entries, as);
+  throw fail('InvalidInput', `unknown export format ${as}: use json, markdown or csv`);
+}
+
+/**
+ * Imports a `skypanel.saved` JSON file: merges by at-uri, never drops anything, and answers
+ * {added, merged, skipped}. A file that is not a valid export changes nothing.
+ * @param {{text?: string}} request
+ */
+export async function importJson({ text }) {
+  await lib.load();
+  const { posts } = lib.readExport(String(text ?? ''));
+  const report = { added: 0, merged: 0, skipped: 0 };
+  /** @type {any[]} */
+  const changed = [];
+  await store.transact(['posts', 'media', 'jobs'], 'readwrite', async (tx) => {
+    const postsStore = tx.objectStore('posts');
+    const media = tx.objectStore('media');
+    const jobs = tx.objectStore('jobs');
+    for (const incoming of posts) {
+      // Files the export had but this library lacks (a JSON file carries none) are fetched
+      // again, and count as pending until they are; files it never got stay as they were.
+      let entryText = incoming.entry;
+      for (const m of incoming.media ?? []) {
+        if (m.state === 'failed' || (await store.done(media.getKey(m.file))) !== undefined) continue;
+        const [job] = jobsOf({ uri: incoming.uri, media: [{ ...m, state: 'pending' }] });
+        jobs.put(job);
+        if (m.state !== 'pending') entryText = lib.mediaState(entryText, m.file, { state: 'pending' });
+      }
+      const existing = await store.done(postsStore.get(incoming.uri));
+      const item = existing ? lib.merge(existing.entry, entryText) : { ...lib.item(entryText), outcome: 'added' };
+      report[/** @type {'added' | 'merged' | 'skipped'} */ (item.outcome)]++;
+      if (item.outcome === 'skipped') continue;
+      postsStore.put(toRecord(item));
+      changed.push(item.index);
+    }
+  });
+  await ensureIndex();
+  for (const index of changed) lib.indexUpsert(index);
+  backup.kick().catch((err) => console.warn('SkyPanel: media backup stopped', err));
+  return report;
+}

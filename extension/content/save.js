@@ -1,0 +1,232 @@
+// @ts-check
+/**
+ * The save button SkyPanel adds to every post on bsky.app (timeline rows, threads, profile
+ * feeds): one click keeps a private copy of the post, its images and videos in SkyPanel's
+ * library. The button only asks; the background does the saving and answers once the copy
+ * is durably stored, and only then does the button show "saved".
+ *
+ * Page hooks (a public test contract, see README "Test contract"):
+ *   [data-skypanel-save] — the button, inside the post it belongs to, with
+ *   aria-pressed = "true" (in the library) or "false".
+ *
+ * Like the rest of the content script: cheap (one observer, work batched per frame, each
+ * post decorated once), defensive (a post it cannot identify gets no button), and it never
+ * moves or removes bsky.app's nodes — the button is inserted next to bsky.app's own
+ * bookmark button.
+ */
+(() => {
+  'use strict';
+  const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
+  const ns = /** @type {any} */ ((globalThis).SkyPanelContent ??= {});
+  if (!SkyPanel || ns.save) return;
+
+  const POSTS = '[data-testid^="feedItem-by-"], [data-testid^="postThreadItem-by-"]';
+  const PERMALINK = /^\/profile\/([^/?#]+)\/post\/([^/?#]+)\/?$/;
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  /** Buttons by post key (`handle/rkey`), to update every copy of a post at once. */
+  /** @type {Map<string, Set<HTMLButtonElement>>} */
+  const buttons = new Map();
+  /** Posts already given a button (or found unidentifiable). */
+  const seen = new WeakSet();
+
+  /**
+   * Which post an item shows: the author's handle (or DID) and the record key. Feed rows
+   * carry a permalink (the first `/post/` link); the focused post of a thread has none, and
+   * is the one the address bar names.
+   * @param {Element} item
+   * @returns {{actor: string, rkey: string} | null}
+   */
+  function identify(item) {
+    // Links inside the post's text or a quote may point at other posts: not the permalink.
+    const link = Array.from(item.querySelectorAll('a[href*="/post/"]')).find(
+      (a) => !a.closest('[data-testid="contentHider-post"], [role="link"][aria-label^="Post by"]'),
+    );
+    const href = link?.getAttribute('href') ?? '';
+    let m = PERMALINK.exec(href.startsWith('http') ? safePath(href) : href);
+    if (!m && item.getAttribute('data-testid')?.startsWith('postThreadItem-by-')) {
+      const handle = item.getAttribute('data-testid')?.slice('postThreadItem-by-'.length) ?? '';
+      const here = PERMALINK.exec(location.pathname);
+      if (here && !link && (decodeURIComponent(here[1]) === handle || here[1].startsWith('did:'))) m = here;
+    }
+    if (!m) return null;
+    return { actor: decodeURIComponent(m[1]), rkey: decodeURIComponent(m[2]) };
+  }
+
+  /** @param {string} href */
+  function safePath(href) {
+    try {
+      const url = new URL(href);
+      return url.origin === location.origin ? url.pathname : '';
+    } catch {
+      return '';
+    }
+  }
+
+  /** The icon: a box with an arrow into it (bsky.app's bookmark is a ribbon). */
+  function icon() {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '18');
+    svg.setAttribute('height', '18');
+    svg.setAttribute('aria-hidden', 'true');
+    const path = document.createElementNS(SVG, 'path');
+    path.setAttribute('d', 'M4 13v6a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-6M12 3v11m0 0-4-4m4 4 4-4');
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '2');
+    path.setAttribute('stroke-linecap', 'round');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.append(path);
+    return svg;
+  }
+
+  /**
+   * @param {HTMLButtonElement} button
+   * @param {boolean} saved
+   */
+  function show(button, saved) {
+    button.setAttribute('aria-pressed', String(saved));
+    const label = saved ? 'Saved in SkyPanel — click to remove the copy' : 'Save a private copy with SkyPanel';
+    button.setAttribute('aria-label', label);
+    button.title = label;
+  }
+
+  /** @param {{actor: string, rkey: string}} id */
+  function makeButton(id) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'skypanel-save';
+    button.setAttribute('data-skypanel-save', '');
+    button.append(icon());
+    show(button, false);
+    button.addEventListener('click', (event) => {
+      // The row navigates on click: this click is ours alone.
+      event.preventDefault();
+      event.stopPropagation();
+      toggle(button, id);
+    });
+    return button;
+  }
+
+  /**
+   * @param {HTMLButtonElement} button
+   * @param {{actor: string, rkey: string}} id
+   */
+  async function toggle(button, id) {
+    if (button.getAttribute('aria-busy') === 'true') return;
+    const saving = button.getAttribute('aria-pressed') !== 'true';
+    button.setAttribute('aria-busy', 'true');
+    button.removeAttribute('data-skypanel-error');
+    try {
+      await SkyPanel.send(saving ? 'library.save' : 'library.remove', id);
+      for (const b of buttons.get(key(id)) ?? []) show(b, saving);
+    } catch (err) {
+      const message = /** @type {Error} */ (err)?.message ?? String(err);
+      button.setAttribute('data-skypanel-error', '');
+      button.title = `SkyPanel could not ${saving ? 'save' : 'remove'} this post: ${message}`;
+    } finally {
+      button.removeAttribute('aria-busy');
+    }
+  }
+
+  /** @param {{actor: string, rkey: string}} id */
+  const key = (id) => `${id.actor.toLowerCase()}/${id.rkey}`;
+
+  /**
+   * Where the button goes: right after bsky.app's own bookmark button, else before the
+   * share / options buttons' wrapper. No action bar, no button.
+   * @param {Element} item
+   * @returns {((b: Element) => void) | null}
+   */
+  function placement(item) {
+    const bookmark = item.querySelector('[data-testid="postBookmarkBtn"]');
+    if (bookmark) return (b) => bookmark.after(b);
+    const share = item.querySelector('[data-testid="postShareBtn"], [data-testid="postDropdownBtn"]');
+    const wrapper = share?.parentElement;
+    if (wrapper && item.contains(wrapper)) return (b) => wrapper.before(b);
+    return null;
+  }
+
+  /**
+   * Gives every post under `root` a button (once), then asks the background which of them
+   * are saved.
+   * @param {ParentNode} root
+   */
+  function decorate(root) {
+    /** @type {{actor: string, rkey: string}[]} */
+    const fresh = [];
+    const items = root instanceof Element && root.matches(POSTS) ? [root] : Array.from(root.querySelectorAll(POSTS));
+    for (const item of items) {
+      if (seen.has(item)) continue;
+      seen.add(item);
+      const id = identify(item);
+      const place = id && placement(item);
+      if (!id || !place) continue;
+      const button = makeButton(id);
+      place(button);
+      const k = key(id);
+      if (!buttons.has(k)) buttons.set(k, new Set());
+      /** @type {Set<HTMLButtonElement>} */ (buttons.get(k)).add(button);
+      fresh.push(id);
+    }
+    if (fresh.length) refresh(fresh);
+  }
+
+  /** @param {{actor: string, rkey: string}[]} posts */
+  async function refresh(posts) {
+    try {
+      /** @type {boolean[]} */
+      const saved = await SkyPanel.send('library.status', { posts });
+      posts.forEach((id, i) => {
+        for (const b of buttons.get(key(id)) ?? []) show(b, saved[i] === true);
+      });
+    } catch {
+      // The background is restarting or the library is unavailable: buttons stay "not saved".
+    }
+  }
+
+  /** Drops buttons whose post left the page. */
+  function prune() {
+    for (const [k, set] of buttons) {
+      for (const b of set) if (!b.isConnected) set.delete(b);
+      if (!set.size) buttons.delete(k);
+    }
+  }
+
+  let scheduled = false;
+  /** @type {Set<Element>} */
+  const added = new Set();
+  function flush() {
+    scheduled = false;
+    try {
+      for (const el of added) if (el.isConnected) decorate(el);
+      added.clear();
+      prune();
+    } catch (err) {
+      console.debug('SkyPanel: save buttons skipped an update', err);
+    }
+  }
+
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      for (const n of r.addedNodes) if (n.nodeType === 1) added.add(/** @type {Element} */ (n));
+    }
+    if (added.size && !scheduled) {
+      scheduled = true;
+      requestAnimationFrame(flush);
+    }
+  });
+
+  function start() {
+    try {
+      decorate(document);
+      observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true });
+    } catch (err) {
+      console.debug('SkyPanel: save buttons not started', err);
+    }
+  }
+
+  ns.save = { identify, decorate };
+  start();
+})();

@@ -1,0 +1,296 @@
+// @ts-check
+/**
+ * Saving posts and the library, in Chromium on the bsky.app replica with the local network:
+ * the save button and its test contract, saving from a timeline row and from a thread,
+ * the saved state after a reload, media backed up byte for byte (against the blobs the seed
+ * uploaded), a worker killed and a browser closed mid-backup, the library page, hostile
+ * content kept inert, and export → import into a fresh profile.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launch, network, sendFromPage } from './harness.mjs';
+
+const net = network();
+/** @type {Awaited<ReturnType<typeof launch>>} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let ext;
+const profile = mkdtempSync(join(tmpdir(), 'skypanel-library-'));
+
+/** Points a fresh browser at the local network (signed out: public reads from the AppView). */
+async function setUp(/** @type {Awaited<ReturnType<typeof launch>>} */ b) {
+  const page = await b.openExtensionPage('extension/popup/popup.html');
+  await sendFromPage(page, 'settings.set', { appviewUrl: net.appview, plcUrl: net.plc });
+  return page;
+}
+
+before(async () => {
+  browser = await launch({ profile });
+  ext = await setUp(browser);
+});
+after(async () => {
+  await browser?.close();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+/** @param {string} type @param {any} [payload] */
+async function send(type, payload) {
+  const answer = await sendFromPage(ext, type, payload);
+  assert.equal(answer.error, undefined, `${type}: ${JSON.stringify(answer.error)}`);
+  return answer.value;
+}
+
+/**
+ * The first row by `author` whose text contains `text`.
+ * @param {import('playwright-core').Page} page @param {string} author @param {string} text
+ */
+const row = (page, author, text) => page.locator(`[data-testid="feedItem-by-${author}"]`).filter({ hasText: text, visible: true }).first();
+
+/** Waits until a save button says `pressed`. @param {import('playwright-core').Locator} button @param {'true' | 'false'} pressed */
+async function pressed(button, pressed) {
+  const handle = await button.elementHandle();
+  await button.page().waitForFunction(([b, p]) => b?.getAttribute('aria-pressed') === p && !b?.hasAttribute('aria-busy'), /** @type {const} */ ([handle, pressed]));
+}
+
+/** Waits until every media file was tried at least once (unreachable ones are retried later). */
+async function backupDone(timeoutMs = 30_000) {
+  const start = Date.now();
+  for (;;) {
+    const usage = await send('library.usage');
+    if (usage.pendingMedia === 0) return usage;
+    if (Date.now() - start > timeoutMs) assert.fail(`media backup still has ${usage.pendingMedia} files after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The library's media files, as {file: sha256 hex}, read in the worker. */
+function mediaHashes(/** @type {Awaited<ReturnType<typeof launch>>} */ b = browser) {
+  return b.sw.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('skypanel-library');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const all = await new Promise((resolve) => {
+      const r = /** @type {IDBDatabase} */ (db).transaction('media').objectStore('media').getAll();
+      r.onsuccess = () => resolve(r.result);
+    });
+    /** @type {Record<string, string>} */
+    const out = {};
+    for (const m of /** @type {any[]} */ (all)) {
+      const digest = await crypto.subtle.digest('SHA-256', await m.blob.arrayBuffer());
+      out[m.file] = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+    }
+    return out;
+  });
+}
+
+/** The post's JSON exactly as the AppView serves it now. @param {string} uri */
+async function appviewPostText(uri) {
+  const response = await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`);
+  const body = await response.text();
+  const start = body.indexOf('[') + 1;
+  return body.slice(start, body.lastIndexOf(']'));
+}
+
+/** The saved entry of a post. @param {string} uri */
+async function savedEntry(uri) {
+  const { posts } = await send('library.search', { query: { limit: 1000 } });
+  const found = posts.find((/** @type {any} */ p) => p.uri === uri);
+  return found ? JSON.parse(found.entry) : null;
+}
+
+/** The entry text as stored (to compare bytes). @param {string} uri */
+async function savedEntryText(uri) {
+  const { posts } = await send('library.search', { query: { limit: 1000 } });
+  return posts.find((/** @type {any} */ p) => p.uri === uri)?.entry ?? null;
+}
+
+let carlaUri = '';
+
+test('every post gets one save button (the test contract), next to bsky.app\'s own', async () => {
+  const page = await browser.openBsky();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^="feedItem-by-"] [data-skypanel-save]').length > 5);
+  const counts = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid^="feedItem-by-"]')).map((item) => ({
+      buttons: item.querySelectorAll('[data-skypanel-save]').length,
+      pressed: item.querySelector('[data-skypanel-save]')?.getAttribute('aria-pressed'),
+      nextToBookmark: item.querySelector('[data-testid="postBookmarkBtn"] + [data-skypanel-save]') !== null,
+    })),
+  );
+  assert.ok(counts.length > 10);
+  for (const c of counts) assert.deepEqual(c, { buttons: 1, pressed: 'false', nextToBookmark: true });
+  await page.close();
+});
+
+test('saving from a timeline row: "saved" only once stored, byte for byte as the server sent it', async () => {
+  const page = await browser.openBsky();
+  const button = row(page, 'carla.test', 'Café con leche').locator('[data-skypanel-save]');
+  await button.click();
+  await pressed(button, 'true');
+  assert.equal(page.url(), 'https://bsky.app/', 'the click did not open the post');
+
+  const { posts } = await send('library.search', { query: { text: 'café con leche' } });
+  assert.equal(posts.length, 1);
+  carlaUri = posts[0].uri;
+  const entry = JSON.parse(posts[0].entry);
+  assert.equal(entry.post.author.handle, 'carla.test');
+  // The entry text holds the post exactly as the AppView serves it.
+  assert.ok(posts[0].entry.includes(await appviewPostText(carlaUri)), 'post JSON kept byte for byte');
+  await page.close();
+});
+
+test('media are backed up: the original image and avatar, byte for byte', async () => {
+  await backupDone();
+  const entry = await savedEntry(carlaUri);
+  const image = entry.media.find((/** @type {any} */ m) => m.kind === 'image');
+  const avatar = entry.media.find((/** @type {any} */ m) => m.kind === 'avatar');
+  assert.equal(image.state, 'done');
+  assert.equal(avatar.state, 'done');
+  const hashes = await mediaHashes();
+  const uploaded = net.media.find((/** @type {any} */ m) => m.cid === image.cid);
+  assert.ok(uploaded, 'the image is one the seed uploaded');
+  assert.equal(hashes[image.file], uploaded.sha256, 'the backed-up image is the original upload');
+  assert.ok(hashes[avatar.file], 'the avatar is backed up too');
+});
+
+test('the saved state shows after a reload', async () => {
+  const page = await browser.openBsky();
+  const button = row(page, 'carla.test', 'Café con leche').locator('[data-skypanel-save]');
+  await pressed(button, 'true');
+  assert.equal(await row(page, 'dan.test', 'Launch window opens').locator('[data-skypanel-save]').getAttribute('aria-pressed'), 'false');
+  await page.close();
+});
+
+test('a video is backed up as its original file; the worker killed mid-backup loses nothing', async () => {
+  const page = await browser.openBsky();
+  const videoRow = row(page, "dan.test", "Static fire test");
+  // An older post: scroll until infinite scroll has loaded it.
+  for (let i = 0; i < 20 && !(await videoRow.count()); i++) {
+    await page.mouse.wheel(0, 4000);
+    await page.waitForTimeout(200);
+  }
+  const button = videoRow.locator("[data-skypanel-save]");
+  await button.click();
+  await pressed(button, 'true');
+  // Stop the worker right after the acknowledgement, while the backup is (likely) running.
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await page.close();
+  await backupDone();
+  const { posts } = await send('library.search', { query: { kinds: ['video'] } });
+  assert.equal(posts.length, 1);
+  const entry = JSON.parse(posts[0].entry);
+  const video = entry.media.find((/** @type {any} */ m) => m.kind === 'video');
+  assert.equal(video.state, 'done');
+  const uploaded = net.media.find((/** @type {any} */ m) => m.cid === video.cid);
+  assert.equal((await mediaHashes())[video.file], uploaded.sha256, 'the original MP4, byte for byte');
+});
+
+test('saving from a thread page, and the browser closed mid-backup loses nothing', async () => {
+  const [hostileUri] = net.hostile.posts;
+  const rkey = hostileUri.split('/').pop();
+  const page = await browser.openBsky(`/profile/${net.hostile.account}/post/${rkey}`);
+  const item = page.locator(`[data-testid="postThreadItem-by-${net.hostile.account}"]`);
+  const button = item.locator('[data-skypanel-save]');
+  await button.click();
+  await pressed(button, 'true');
+  // Close the browser at once; the media jobs were stored with the post.
+  await browser.close();
+  browser = await launch({ profile });
+  ext = await setUp(browser);
+  await backupDone();
+  const entry = await savedEntry(hostileUri);
+  assert.ok(entry, 'the post saved before the browser closed is there');
+  for (const m of entry.media) assert.equal(m.state, 'done', `${m.kind} backed up after the restart: ${m.error}`);
+});
+
+test('the library shows saved posts offline-ready, and hostile content stays inert', async () => {
+  await send('library.save', { uri: net.hostile.posts[1] });
+  const page = await browser.openExtensionPage('extension/library/library.html');
+  const items = page.getByTestId('library-posts').locator('li[data-uri]');
+  await items.first().waitFor();
+  assert.equal(await items.count(), 4);
+  // Images come from the backup (blob: URLs), not the network.
+  const carla = page.locator(`li[data-uri="${carlaUri}"]`);
+  assert.match((await carla.locator('.images img').getAttribute('src')) ?? '', /^blob:/);
+  assert.ok(await carla.locator('img').first().evaluate((img) => /** @type {HTMLImageElement} */ (img).complete && /** @type {HTMLImageElement} */ (img).naturalWidth > 0));
+
+  const hostile = page.locator(`li[data-uri="${net.hostile.posts[0]}"]`);
+  await hostile.waitFor();
+  const report = await page.evaluate(() => ({
+    pwned: /** @type {any} */ (globalThis).__pwned ?? null,
+    scripts: document.querySelectorAll('main script').length,
+    handlers: Array.from(document.querySelectorAll('main *')).filter((el) => Array.from(el.attributes).some((a) => a.name.startsWith('on'))).length,
+    javascriptLinks: Array.from(document.querySelectorAll('a')).filter((a) => !/^(https?:|blob:)/.test(a.getAttribute('href') ?? 'https:')).length,
+    unsafeLinks: Array.from(document.querySelectorAll('a[target=_blank]')).filter((a) => !/noopener/.test(a.rel)).length,
+  }));
+  assert.deepEqual(report, { pwned: null, scripts: 0, handlers: 0, javascriptLinks: 0, unsafeLinks: 0 });
+  const text = await hostile.locator('.text').first().textContent();
+  assert.ok(text?.includes('<script>globalThis.__pwned=1</script>'), 'markup shows as text');
+  assert.equal(await hostile.locator('.text a').count(), 1, 'only the https link is a link');
+  assert.ok((await hostile.locator('.name').first().textContent())?.includes('<img src=x'), 'the display name shows as text');
+  await page.close();
+});
+
+test('search finds by text, author and kind', async () => {
+  const count = async (/** @type {object} */ query) => (await send('library.search', { query })).total;
+  assert.equal(await count({}), 4);
+  assert.equal(await count({ text: 'STATIC fire' }), 1);
+  assert.equal(await count({ author: 'carla.test' }), 1);
+  assert.equal(await count({ kinds: ['images'] }), 2);
+  assert.equal(await count({ text: 'nothing like this' }), 0);
+});
+
+test('export → import into a fresh profile reproduces the library exactly', async () => {
+  const exported = await send('library.export', {});
+  const file = JSON.parse(exported);
+  assert.equal(file.format, 'skypanel.saved');
+  assert.equal(file.version, 1);
+  assert.equal(file.posts.length, 4);
+
+  const fresh = await launch({ replica: false });
+  try {
+    const page = await setUp(fresh);
+    const bad = await sendFromPage(page, 'library.import', { text: '{"format":"something.else","version":1,"posts":[]}' });
+    assert.equal(bad.error?.name, 'InvalidInput');
+    assert.match(bad.error?.message ?? '', /not a SkyPanel export/);
+    const report = await sendFromPage(page, 'library.import', { text: exported });
+    assert.deepEqual(report.value, { added: 4, merged: 0, skipped: 0 });
+    const again = await sendFromPage(page, 'library.import', { text: exported });
+    assert.deepEqual(again.value, { added: 0, merged: 0, skipped: 4 }, 'importing twice adds nothing');
+    // Media come back from the network, then both libraries export the same entries.
+    for (let i = 0; i < 120; i++) {
+      if ((await sendFromPage(page, 'library.usage')).value.pendingMedia === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const reexported = (await sendFromPage(page, 'library.export', {})).value;
+    const lines = (/** @type {string} */ text) => text.split('\n').filter((l) => l.startsWith('{"uri"')).map((l) => l.replace(/,$/, ''));
+    assert.equal(lines(exported).length, 4);
+    assert.deepEqual(lines(reexported).sort(), lines(exported).sort(), 'entries byte for byte');
+    assert.deepEqual(await mediaHashes(fresh), await mediaHashes(), 'the same media files, byte for byte');
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('removing a post from the page button', async () => {
+  const page = await browser.openBsky();
+  const button = row(page, 'carla.test', 'Café con leche').locator('[data-skypanel-save]');
+  await pressed(button, 'true');
+  await button.click();
+  await pressed(button, 'false');
+  assert.equal((await send('library.search', { query: {} })).total, 3);
+  await page.close();
+});
+
+test('no console errors', async () => {
+  assert.deepEqual(browser.errors, []);
+  const info = /** @type {any} */ (await browser.extensionInfo());
+  assert.deepEqual(info.runtimeErrors ?? [], []);
+});
