@@ -15,12 +15,21 @@ printf '  %-28s median %6s ms   p95 %6s ms   (budget 1 ms)\n' "native" "$(field 
 printf '  %-28s median %6s ms   p95 %6s ms   (budget 2 ms)\n' "wasm in Chromium $(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1)" "$(field "$wasm" median_ms)" "$(field "$wasm" p95_ms)"
 
 say "size of what the extension ships"
-wasm_raw=$(stat -c %s extension/wasm/skypanel_wasm_bg.wasm)
-wasm_gz=$(gzip -9c extension/wasm/skypanel_wasm_bg.wasm | wc -c)
-js_raw=$(stat -c %s extension/wasm/skypanel_wasm.js)
-js_gz=$(gzip -9c extension/wasm/skypanel_wasm.js | wc -c)
-printf '  %-28s %4d KB raw   %4d KB gzip   (budget 150 KB gzip)\n' "skypanel_wasm_bg.wasm" $((wasm_raw / 1024)) $((wasm_gz / 1024))
-printf '  %-28s %4d KB raw   %4d KB gzip\n' "skypanel_wasm.js (glue)" $((js_raw / 1024)) $((js_gz / 1024))
+size_line() { # name file budget-note
+  local raw gz
+  raw=$(stat -c %s "$2"); gz=$(gzip -9c "$2" | wc -c)
+  printf '  %-34s %4d KB raw   %4d KB gzip (%d bytes)   %s\n' "$1" $((raw / 1024)) $((gz / 1024)) "$gz" "$3"
+}
+size_line "skypanel_wasm_bg.wasm (core+client)" extension/wasm/skypanel_wasm_bg.wasm "(budget 150 KB gzip)"
+size_line "skypanel_wasm.js (its glue)" extension/wasm/skypanel_wasm.js ""
+size_line "skypanel_library_wasm_bg.wasm" extension/wasm/skypanel_library_wasm_bg.wasm "(the library, loaded when used)"
+size_line "skypanel_library_wasm.js (its glue)" extension/wasm/skypanel_library_wasm.js ""
+
+say "library search over 50,000 saved posts, native (budget 50 ms per search)"
+cargo run --quiet --release -p skypanel-core --example bench_library 2>/dev/null | tail -n 1 | "$NODE22" -e '
+  const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  console.log(`  ${r.posts} posts, ${(r.haystack_bytes / 1e6).toFixed(1)} MB of searchable text; index built in ${r.index_ms} ms`);
+  for (const q of r.queries) console.log(`  ${q.name.padEnd(28)} median ${q.median_ms.toFixed(2).padStart(6)} ms   p95 ${q.p95_ms.toFixed(2).padStart(6)} ms`);'
 
 say "collapsed view on the replica (~1,000 rows; starts the local network)"
 collapse=$("$ROOT/scripts/with-network.sh" "$NODE22" "$TESTS/bench/collapse.mjs" 2>/dev/null | tail -n 1)

@@ -75,13 +75,18 @@ const handlers = {
   'settings.set': (changes) => accounts.saveSettings(changes ?? {}),
   'settings.reset': () => accounts.resetSettings(),
   'api.call': (op) => accounts.call(op),
-  'library.save': (id) => library.save(id),
-  'library.remove': (id) => library.remove(id),
-  'library.status': (request) => library.status(request),
+  'library.save': (id) => library.save(id).then(announced),
+  'library.remove': (id) => library.remove(id).then(announced),
+  async 'library.status'(request, sender) {
+    if (sender.tab?.id !== undefined) await chrome.storage.session.set({ [`save:${sender.tab.id}`]: true });
+    return library.status(request);
+  },
   'library.search': (request) => library.search(request),
   'library.usage': () => library.usage(),
+  'library.recheck': (request) => library.recheck(request),
   'library.export': (request) => library.exportFile(request),
   'library.import': (request) => library.importJson(request),
+  'library.checkExport': (request) => library.checkExport(request),
 };
 
 /**
@@ -93,17 +98,81 @@ function fromExtensionPage(sender) {
     typeof sender.url === 'string' && sender.url.startsWith(chrome.runtime.getURL(''));
 }
 
+/** Passes a value through after telling bsky.app tabs the library changed. @template T @param {T} value */
+async function announced(value) {
+  await announceLibraryChange();
+  return value;
+}
+
 /** Turns the collapsed view on or off in every tab (content scripts watch the setting). */
 async function toggleCollapsed() {
   const { collapsed } = await chrome.storage.local.get('collapsed');
   await chrome.storage.local.set({ collapsed: { ...(collapsed ?? {}), enabled: !collapsed?.enabled } });
 }
-// Named on the worker's global so tests can run the shortcut's action (Chrome offers no way
-// to press a command's keys from outside the browser).
-/** @type {any} */ (globalThis).skypanelCommands = { 'toggle-collapsed': toggleCollapsed };
+/**
+ * Asks the tab's content script to save the post that has the focus (a tab without SkyPanel's
+ * content script, i.e. not bsky.app, simply does not answer).
+ * @param {{id?: number} | undefined} tab
+ */
+async function saveFocused(tab) {
+  if (tab?.id === undefined) return;
+  await chrome.tabs.sendMessage(tab.id, { type: 'save.focused', payload: {} }).catch(() => {});
+}
 
-chrome.commands.onCommand.addListener((command) => {
+/**
+ * Tells every bsky.app tab showing save buttons that the library changed. Those tabs are
+ * known from their 'library.status' questions (kept in session storage: no "tabs"
+ * permission needed, and it survives worker restarts).
+ */
+async function announceLibraryChange() {
+  const all = await chrome.storage.session.get(null);
+  const ids = Object.keys(all).filter((k) => k.startsWith('save:')).map((k) => Number(k.slice(5)));
+  await Promise.all(ids.map((id) => chrome.tabs.sendMessage(id, { type: 'library.changed', payload: {} }).catch(() => {})));
+}
+
+// Named on the worker's global so tests can run the shortcuts' actions (Chrome offers no way
+// to press a command's keys from outside the browser).
+/** @type {any} */ (globalThis).skypanelCommands = { 'toggle-collapsed': toggleCollapsed, 'save-post': saveFocused };
+
+chrome.commands.onCommand.addListener((command, tab) => {
   if (command === 'toggle-collapsed') toggleCollapsed();
+  if (command === 'save-post') saveFocused(tab);
+});
+
+// "Save post to SkyPanel" on links to posts, on any page.
+const SAVE_LINK_MENU = 'skypanel-save-link';
+chrome.runtime.onInstalled.addListener(() => {
+  chrome.contextMenus.create({
+    id: SAVE_LINK_MENU,
+    title: 'Save post to SkyPanel',
+    contexts: ['link'],
+    targetUrlPatterns: ['https://bsky.app/profile/*/post/*'],
+  });
+});
+
+/**
+ * Saves the post a link points at (the context menu's action; named for tests).
+ * @param {{menuItemId?: string | number, linkUrl?: string}} info
+ */
+async function saveLink(info) {
+  if (info.menuItemId !== SAVE_LINK_MENU || !info.linkUrl) return null;
+  const m = /^https:\/\/bsky\.app\/profile\/([^/?#]+)\/post\/([^/?#]+)/.exec(info.linkUrl);
+  if (!m) return null;
+  await core.ready;
+  try {
+    const saved = await library.save({ actor: decodeURIComponent(m[1]), rkey: decodeURIComponent(m[2]) });
+    await announceLibraryChange();
+    return saved;
+  } catch (err) {
+    console.warn('SkyPanel: saving the linked post failed', err);
+    await chrome.action.setBadgeText({ text: '!' });
+    await chrome.action.setTitle({ title: `SkyPanel could not save that post: ${/** @type {Error} */ (err).message}` });
+    return null;
+  }
+}
+/** @type {any} */ (globalThis).skypanelContextMenu = saveLink;
+chrome.contextMenus.onClicked.addListener((info) => {
+  saveLink(info);
 });
 
 // Media backup carries on whenever the worker wakes: the retry alarm, the browser starting,
@@ -117,7 +186,7 @@ chrome.runtime.onStartup.addListener(resumeBackup);
 resumeBackup();
 
 chrome.tabs.onRemoved.addListener((tabId) => {
-  chrome.storage.session.remove([`tab:${tabId}`, `collapse:${tabId}`]);
+  chrome.storage.session.remove([`tab:${tabId}`, `collapse:${tabId}`, `save:${tabId}`]);
 });
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

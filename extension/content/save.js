@@ -218,8 +218,32 @@
     }
   });
 
+  /** Asks again whether every post with a button is saved (the library changed elsewhere). */
+  function refreshAll() {
+    prune();
+    const ids = Array.from(buttons.keys()).map((k) => {
+      const at = k.lastIndexOf('/');
+      return { actor: k.slice(0, at), rkey: k.slice(at + 1) };
+    });
+    for (let i = 0; i < ids.length; i += 500) refresh(ids.slice(i, i + 500));
+  }
+
+  /** The save shortcut: saves (never removes) the post that has the focus. */
+  function saveFocused() {
+    const item = document.activeElement?.closest(POSTS);
+    const button = item?.querySelector('[data-skypanel-save]');
+    if (!item || !(button instanceof HTMLButtonElement)) return;
+    const id = identify(item);
+    if (id && button.getAttribute('aria-pressed') !== 'true') toggle(button, id);
+  }
+
   function start() {
     try {
+      chrome.runtime.onMessage.addListener((message, sender) => {
+        if (sender.id !== chrome.runtime.id) return;
+        if (message?.type === 'library.changed') refreshAll();
+        else if (message?.type === 'save.focused') saveFocused();
+      });
       decorate(document);
       observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true });
     } catch (err) {

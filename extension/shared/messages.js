@@ -58,6 +58,10 @@
       audience: 'extension',
       doc: '{query: {text?, kinds?, author?, tag?, since?, until?, dates?, order?, offset?, limit?}} → {total, posts: [{uri, savedAt, entry}]} (entry: a skypanel.saved entry as JSON text)',
     },
+    'library.recheck': {
+      audience: 'extension',
+      doc: '{uris?} → {live, deleted, blocked, unknown}; marks saved posts deleted or blocked on Bluesky since (the copies are kept)',
+    },
     'library.usage': { audience: 'extension', doc: '{} → {posts, pendingMedia (not tried yet), retryingMedia (failed, queued again), failedMedia (given up), usedBytes, quotaBytes}' },
     'library.export': {
       audience: 'extension',
@@ -66,6 +70,10 @@
     'library.import': {
       audience: 'extension',
       doc: '{text} → {added, merged, skipped}; a file that is not a valid export is an error and changes nothing',
+    },
+    'library.checkExport': {
+      audience: 'extension',
+      doc: '{text} → {posts, media: [{file, mime, size}]} — checks a skypanel.saved file as library.import would (same errors), writing nothing; media: the backed-up files its entries name',
     },
     'accounts.list': {
       audience: 'extension',
@@ -87,6 +95,16 @@
       audience: 'extension',
       doc: '{op, ...} → value. Ops (crates/skypanel-wasm/src/ops.rs): feedPage {source, limit?, cursor?} → {cursor, items, feed}; thread {uri}; posts {uris}; search {query, limit?, cursor?}; profile {actor}; profiles {actors}; feedGenerator {uri}; feedGenerators {uris}; preferences; createBookmark {uri, cid}; deleteBookmark {uri}; bookmarks {limit?, cursor?}; resolveHandle {handle}. Runs as the active account, or signed out against the AppView. An optional policy {maxRetries, baseDelayMs, maxWaitMs, timeoutMs} overrides retries and timeouts for the call.',
     },
+  };
+
+  /**
+   * Messages the service worker sends to a bsky.app tab's content script
+   * (chrome.tabs.sendMessage, `{type, payload}`, no answer expected).
+   * @type {Record<string, string>}
+   */
+  const TAB_MESSAGES = {
+    'library.changed': '{} — the library changed (a save from the link menu or another tab): refresh the save buttons',
+    'save.focused': '{} — the save shortcut was pressed: save the post that has the focus',
   };
 
   /**
@@ -117,5 +135,5 @@
   /** The collapsed view's settings (chrome.storage.local key "collapsed") before any change. */
   const COLLAPSED_DEFAULTS = Object.freeze({ enabled: false, mode: 'runs', threshold: 3, everywhere: false });
 
-  globalThis.SkyPanel = Object.freeze({ MESSAGES, COLLAPSED_DEFAULTS, send, toWireError });
+  globalThis.SkyPanel = Object.freeze({ MESSAGES, TAB_MESSAGES, COLLAPSED_DEFAULTS, send, toWireError });
 })();

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { AtpAgent } from '@atproto/api';
 import { launch, network, sendFromPage } from './harness.mjs';
 
 const net = network();
@@ -286,6 +287,68 @@ test('removing a post from the page button', async () => {
   await button.click();
   await pressed(button, 'false');
   assert.equal((await send('library.search', { query: {} })).total, 3);
+  await page.close();
+});
+
+test('the save shortcut saves the focused post, the link menu item a linked one; every tab shows it', async () => {
+  const page = await browser.openBsky();
+  const other = await browser.openBsky();
+  const launchRow = row(page, 'dan.test', 'Launch window opens');
+  const lastRow = row(page, 'bob.test', 'Last one for today.');
+  await launchRow.locator('[data-skypanel-save]').waitFor();
+  await lastRow.locator('[data-skypanel-save]').waitFor();
+  await row(other, 'dan.test', 'Launch window opens').locator('[data-skypanel-save]').waitFor();
+  assert.equal(await launchRow.locator('[data-skypanel-save]').getAttribute('aria-pressed'), 'false');
+
+  // The shortcut's action goes to a tab; only the one whose focus is in a post saves it.
+  await launchRow.focus();
+  await browser.sw.evaluate(async () => {
+    const all = await chrome.storage.session.get(null);
+    const ids = Object.keys(all).filter((k) => k.startsWith('save:')).map((k) => Number(k.slice(5)));
+    for (const id of ids) await /** @type {any} */ (globalThis).skypanelCommands['save-post']({ id });
+  });
+  await pressed(launchRow.locator('[data-skypanel-save]'), 'true');
+  await pressed(row(other, 'dan.test', 'Launch window opens').locator('[data-skypanel-save]'), 'true');
+
+  // The link menu item, as Chrome calls it for a right-click on a post link.
+  const href = await lastRow.locator('a[href*="/post/"]').first().getAttribute('href');
+  const saved = await browser.sw.evaluate(
+    (linkUrl) => /** @type {any} */ (globalThis).skypanelContextMenu({ menuItemId: 'skypanel-save-link', linkUrl }),
+    `https://bsky.app${href}`,
+  );
+  assert.equal(saved?.saved, true);
+  await pressed(lastRow.locator('[data-skypanel-save]'), 'true');
+  await pressed(row(other, 'bob.test', 'Last one for today.').locator('[data-skypanel-save]'), 'true');
+  const menus = await browser.sw.evaluate(() => chrome.runtime.getManifest().commands);
+  assert.equal(menus['save-post'].suggested_key.default, 'Alt+Shift+S');
+  await page.close();
+  await other.close();
+});
+
+test('a saved post deleted on Bluesky stays viewable, marked deleted by a re-check', async () => {
+  const agent = new AtpAgent({ service: net.pds });
+  await agent.login({ identifier: net.hostile.account, password: net.password });
+  const { uri } = await agent.post({ text: 'Here today, gone tomorrow', createdAt: new Date().toISOString() });
+  const visible = async () => (await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).json()).posts.length;
+  for (let i = 0; i < 100 && !(await visible()); i++) await new Promise((r) => setTimeout(r, 100));
+  await send('library.save', { uri });
+  assert.deepEqual(await send('library.recheck', { uris: [uri] }), { live: 1, deleted: 0, blocked: 0, unknown: 0 });
+
+  await agent.deletePost(uri);
+  for (let i = 0; i < 100 && (await visible()); i++) await new Promise((r) => setTimeout(r, 100));
+  const report = await send('library.recheck', {});
+  assert.equal(report.deleted, 1, JSON.stringify(report));
+  assert.equal(report.unknown, 0, JSON.stringify(report));
+  const entry = await savedEntry(uri);
+  assert.equal(entry.status.state, 'deleted');
+  assert.equal(entry.post.record.text, 'Here today, gone tomorrow', 'the copy is kept');
+
+  const page = await browser.openExtensionPage('extension/library/library.html');
+  const item = page.locator(`li[data-uri="${uri}"]`);
+  await item.waitFor();
+  assert.equal(await item.getAttribute('data-status'), 'deleted');
+  assert.match((await item.textContent()) ?? '', /Here today, gone tomorrow[\s\S]*|deleted on Bluesky/);
+  assert.equal(await item.locator('.badge.gone').textContent(), 'deleted on Bluesky');
   await page.close();
 });
 

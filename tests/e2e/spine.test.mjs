@@ -28,7 +28,7 @@ test('the extension loads from the repository root with its manifest', async () 
   assert.equal(manifest.manifest_version, 3);
   assert.equal(manifest.version, VERSION, 'manifest version follows the workspace version');
   assert.ok(browser.sw.url().endsWith('/extension/background/service-worker.js'));
-  assert.deepEqual(manifest.permissions, ['storage', 'unlimitedStorage', 'alarms'], 'only the permissions a feature uses (settings, the library, backup retries)');
+  assert.deepEqual(manifest.permissions, ['storage', 'unlimitedStorage', 'alarms', 'contextMenus', 'sidePanel'], 'only the permissions a feature uses (settings; the library, its backup retries, its link menu item and side panel)');
   assert.equal(manifest.host_permissions, undefined);
 });
 

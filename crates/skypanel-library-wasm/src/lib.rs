@@ -17,7 +17,7 @@ use std::cell::RefCell;
 
 use serde::Serialize;
 use serde_json::Value;
-use skypanel_core::library::{self, merge, IndexEntry, MediaRef, MediaState, Query, SavedPost, SearchIndex};
+use skypanel_core::library::{self, merge, Availability, IndexEntry, MediaRef, MediaState, Query, SavedPost, SearchIndex};
 use wasm_bindgen::prelude::*;
 
 thread_local! {
@@ -75,6 +75,17 @@ pub fn library_media_state(entry_text: &str, file: &str, state: &str) -> Result<
     let state = MediaState::from_value(&state)
         .map_err(|e| js_error("InvalidInput", &format!("the media state {e}")))?;
     post.set_media_state(file, state).map_err(core_error)?;
+    Ok(post.to_json())
+}
+
+/// Records a re-check of a saved post on Bluesky: `state` is `live`, `deleted`, `blocked`
+/// or `unknown`, checked at `at` (ms since the epoch). Answers the entry's new text.
+#[wasm_bindgen(js_name = libraryMarkChecked)]
+pub fn library_mark_checked(entry_text: &str, state: &str, at: f64) -> Result<String, JsValue> {
+    let mut post = entry(entry_text)?;
+    let state = Availability::from_name(state)
+        .ok_or_else(|| js_error("InvalidInput", &format!("unknown state {state}: use live, deleted, blocked or unknown")))?;
+    post.mark_checked(state, at as i64);
     Ok(post.to_json())
 }
 

@@ -220,3 +220,42 @@ export async function importJson({ text }) {
   backup.kick().catch((err) => console.warn('SkyPanel: media backup stopped', err));
   return report;
 }
+
+/**
+ * Asks Bluesky whether saved posts are still there, and marks each live, deleted or blocked
+ * (the saved copy is kept whatever the answer). Answers {live, deleted, blocked, unknown}.
+ * @param {{uris?: string[]}} request all saved posts when `uris` is absent
+ */
+export async function recheck({ uris }) {
+  await lib.load();
+  const records = Array.isArray(uris) ? (await store.getPosts(uris.map(String))).filter(Boolean) : await store.allPosts();
+  const report = { live: 0, deleted: 0, blocked: 0, unknown: 0 };
+  /** @type {Map<string, 'live' | 'deleted' | 'blocked' | 'unknown'>} */
+  const found = new Map();
+  for (let i = 0; i < records.length; i += 25) {
+    const batch = records.slice(i, i + 25).map((r) => r.uri);
+    const posts = await accounts.call({ op: 'posts', uris: batch });
+    for (const p of posts) found.set(p.uri, 'live');
+  }
+  // getPosts leaves out what it cannot show; the thread view says why.
+  for (const r of records) {
+    if (found.has(r.uri)) continue;
+    try {
+      const thread = await accounts.call({ op: 'thread', uri: r.uri, depth: 0, parentHeight: 0 });
+      found.set(r.uri, thread?.blocked ? 'blocked' : thread?.notFound ? 'deleted' : 'unknown');
+    } catch (err) {
+      found.set(r.uri, /** @type {Error} */ (err)?.name === 'NotFound' ? 'deleted' : 'unknown');
+    }
+  }
+  const at = Date.now();
+  await store.transact(['posts'], 'readwrite', async (tx) => {
+    const posts = tx.objectStore('posts');
+    for (const r of records) {
+      const state = found.get(r.uri) ?? 'unknown';
+      report[state]++;
+      const current = await store.done(posts.get(r.uri));
+      if (current) posts.put({ ...current, entry: lib.markChecked(current.entry, state, at) });
+    }
+  });
+  return report;
+}

@@ -25,6 +25,8 @@ export const entry = (post, savedAt) => JSON.parse(wasm.libraryEntry(post, saved
 export const item = (entryText) => JSON.parse(wasm.libraryItem(entryText));
 /** @param {string} entryText @param {string} file @param {object} state @returns {string} the entry's new text */
 export const mediaState = (entryText, file, state) => wasm.libraryMediaState(entryText, file, JSON.stringify(state));
+/** @param {string} entryText @param {'live' | 'deleted' | 'blocked' | 'unknown'} state @param {number} at @returns {string} */
+export const markChecked = (entryText, state, at) => wasm.libraryMarkChecked(entryText, state, at);
 /** @param {object[]} records */
 export const indexLoad = (records) => wasm.libraryIndexLoad(JSON.stringify(records));
 /** @param {object} record */
