@@ -78,7 +78,7 @@
   let reportTimer = 0;
   /**
    * Tells the popup (through the worker) what this tab shows. A change of state goes at
-   * once; new counts while scrolling go at most twice a second, not once per page.
+   * once; new counts while scrolling go at most once a second, not once per page.
    */
   function report() {
     if (state !== reportedState) sendStatus();
@@ -91,7 +91,7 @@
           console.debug('SkyPanel: status report failed', err);
         }
         metrics.totalMs += performance.now() - started;
-      }, 500);
+      }, 1000);
     }
   }
   function sendStatus() {
@@ -134,10 +134,17 @@
     if (button.textContent !== label) button.textContent = label;
   }
 
-  /** Whether a container's units are the same ones it was last planned from. */
-  function unchanged(/** @type {any} */ before, /** @type {any[]} */ units, /** @type {string} */ options) {
+  /**
+   * Whether a container's units are the same ones it was last planned from (the first
+   * `reused` are the very same objects).
+   */
+  function unchanged(/** @type {any} */ before, /** @type {any[]} */ units, /** @type {string} */ options, reused = 0) {
     if (!before || before.options !== options || before.units.length !== units.length) return false;
-    return units.every((u, i) => before.units[i] === u || (before.units[i].owner === u.owner && before.units[i].rows[0] === u.rows[0] && before.units[i].rows.length === u.rows.length));
+    for (let i = reused; i < units.length; i++) {
+      const [a, b] = [before.units[i], units[i]];
+      if (a !== b && (a.owner !== b.owner || a.rows[0] !== b.rows[0] || a.rows.length !== b.rows.length)) return false;
+    }
+    return true;
   }
 
   /**
@@ -146,16 +153,17 @@
    * @param {Element} container
    * @param {{all: boolean, added: Node[]} | undefined} change
    * @param {any} before what it was last planned from
+   * @returns {{units: any[], reused: number}} reused: how many units are the same objects as before
    */
   function readUnits(container, change, before) {
     const last = before?.units[before.units.length - 1];
     const from = last?.rows[0];
-    if (!change || change.all || !from || from.parentElement !== container) return page.units(container);
+    if (!change || change.all || !from || from.parentElement !== container) return { units: page.units(container), reused: 0 };
     /** @type {Set<Node>} */
     const tail = new Set();
     for (let row = from.nextElementSibling; row; row = row.nextElementSibling) tail.add(row);
-    if (!change.added.every((node) => tail.has(node) || !node.isConnected)) return page.units(container);
-    return before.units.slice(0, -1).concat(page.units(container, from));
+    if (!change.added.every((node) => tail.has(node) || !node.isConnected)) return { units: page.units(container), reused: 0 };
+    return { units: before.units.slice(0, -1).concat(page.units(container, from)), reused: before.units.length - 1 };
   }
 
   /**
@@ -163,14 +171,11 @@
    * consecutive units of one account, so units appended to a planned container can only
    * change the last run: only that run and what follows are sent (the blocks before it stay
    * as planned). Bundle mode gathers across the whole page, so it always sends everything.
-   * @param {any[]} units @param {any} before @param {string} key @param {string} mode
+   * @param {any[]} units @param {number} same how many of them are unchanged (readUnits)
+   * @param {any} before @param {string} key @param {string} mode
    */
-  function planFrom(units, before, key, mode) {
-    if (mode !== 'runs' || !before || before.options !== key) return 0;
-    // Units before the last known one are the same objects as before (readUnits).
-    let same = 0;
-    while (same < before.units.length - 1 && same < units.length && before.units[same] === units[same]) same++;
-    if (same === 0) return 0;
+  function planFrom(units, same, before, key, mode) {
+    if (mode !== 'runs' || !before || before.options !== key || same === 0) return 0;
     let start = same - 1;
     while (start > 0 && units[start - 1].owner === units[same - 1].owner) start--;
     return start;
@@ -263,9 +268,9 @@
           continue;
         }
         const before = planned.get(container);
-        const units = readUnits(container, changes.get(container), before);
-        if (unchanged(before, units, key)) continue;
-        const start = planFrom(units, before, key, settings.mode);
+        const { units, reused } = readUnits(container, changes.get(container), before);
+        if (unchanged(before, units, key, reused)) continue;
+        const start = planFrom(units, reused, before, key, settings.mode);
         const sent = units.slice(start).map((/** @type {any} */ u) => ({ owner: u.owner, repost: u.repost }));
         /** @type {any[]} */
         const answer = await wait(SkyPanel.send('collapse.plan', { units: sent, options }));
@@ -305,7 +310,7 @@
       // Rows hidden before this update read the page are now planned (or will not be).
       for (const [row, seen] of pending) {
         if (seen > seenBatch) continue;
-        if (Array.from(unplanned).some((c) => c.contains(row))) continue;
+        if (unplanned.size && Array.from(unplanned).some((c) => c.contains(row))) continue;
         row.removeAttribute(collapse.PENDING);
         pending.delete(row);
       }
@@ -382,8 +387,8 @@
     const folding = settings.enabled && state === 'on';
     let relevant = false;
     for (const record of records) {
-      if (inOurs(record.target)) continue;
       if (record.type === 'attributes') {
+        if (inOurs(record.target)) continue;
         // Styles inside a folded container do not change what is read there; anywhere else
         // they may show or hide a feed.
         if (containerOf(record.target)) continue;
@@ -391,9 +396,10 @@
         relevant = true;
         continue;
       }
+      // Checked on the nodes first (cheap), then up from the target (a walk to the root).
       const added = Array.from(record.addedNodes).filter((n) => !isOurs(n));
       const removed = Array.from(record.removedNodes).filter((n) => !isOurs(n));
-      if (!added.length && !removed.length) continue;
+      if ((!added.length && !removed.length) || inOurs(record.target)) continue;
       relevant = true;
       const container = containerOf(record.target);
       if (!container) {

@@ -34,14 +34,21 @@
     const main = document.querySelector('main[role="main"]');
     const tabs = document.querySelector('[data-testid="homeScreenFeedTabs"]');
     if (!main || !tabs) return 'unrecognised';
-    // Each feed's rows container is looked up once, not once per row.
+    // Each feed's rows container is looked up once, not once per row; and rows that share a
+    // parent list already found inside a feed and main are not searched up again.
     /** @type {Map<Element, Element | null>} */
     const containers = new Map();
+    /** @type {Set<Element>} */
+    const placedLists = new Set();
     const placed = rows.every((row) => {
+      const list = row.parentElement?.parentElement?.parentElement;
+      if (list && placedLists.has(list)) return true;
       const feed = row.closest(ALL_FEEDS);
       if (!feed || !main.contains(row)) return false;
       if (!containers.has(feed)) containers.set(feed, rowsContainer(feed));
-      return containers.get(feed) !== null;
+      if (containers.get(feed) === null) return false;
+      if (list && feed !== list && feed.contains(list) && main.contains(list)) placedLists.add(list);
+      return true;
     });
     return placed ? 'ok' : 'unrecognised';
   }
