@@ -352,6 +352,36 @@ test('a saved post deleted on Bluesky stays viewable, marked deleted by a re-che
   await page.close();
 });
 
+test('a full disk: the save is refused with a clear error and not acknowledged', async () => {
+  const page = await browser.openBsky();
+  const target = row(page, 'frank.test', 'Quiet day.');
+  const button = target.locator('[data-skypanel-save]');
+  await button.waitFor();
+  // A full disk cannot be provoked on the CI machine: make IndexedDB writes fail the way
+  // Chrome fails them then (QuotaExceededError), in the worker only, for this test.
+  await browser.sw.evaluate(() => {
+    const proto = /** @type {any} */ (IDBObjectStore.prototype);
+    proto.__put ??= proto.put;
+    proto.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  try {
+    await button.click();
+    await page.waitForFunction((b) => b?.hasAttribute('data-skypanel-error'), await button.elementHandle());
+    assert.equal(await button.getAttribute('aria-pressed'), 'false', 'not shown as saved');
+    assert.match((await button.getAttribute('title')) ?? '', /disk is full/);
+  } finally {
+    await browser.sw.evaluate(() => {
+      const proto = /** @type {any} */ (IDBObjectStore.prototype);
+      proto.put = proto.__put;
+    });
+  }
+  const { posts } = await send('library.search', { query: { text: 'Quiet day' } });
+  assert.equal(posts.length, 0, 'nothing was stored');
+  await page.close();
+});
+
 test('no console errors', async () => {
   assert.deepEqual(browser.errors, []);
   const info = /** @type {any} */ (await browser.extensionInfo());

@@ -90,7 +90,8 @@ export async function transact(stores, mode, work) {
         } catch {
           // already finished
         }
-        reject(err);
+        // A refused write (a full disk throws QuotaExceededError) reads like any other.
+        reject(err instanceof DOMException ? storageError(err) : err);
       },
     );
   });
