@@ -84,6 +84,7 @@ const handlers = {
   'library.search': (request) => library.search(request),
   'library.usage': () => library.usage(),
   'library.recheck': (request) => library.recheck(request),
+  'library.importBookmarks': () => library.importBookmarks().then(announced),
   'library.export': (request) => library.exportFile(request),
   'library.import': (request) => library.importJson(request),
   'library.checkExport': (request) => library.checkExport(request),

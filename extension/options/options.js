@@ -142,3 +142,25 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.collapsed) renderCollapsed();
 });
 renderCollapsed();
+
+// Saved posts: the Bluesky-bookmark option (chrome.storage.local "library") and the import.
+async function renderLibrary() {
+  const { library } = await chrome.storage.local.get('library');
+  $('library-bookmark-too').checked = Boolean(library?.bookmarkToo);
+}
+$('library-bookmark-too').addEventListener('change', async () => {
+  const { library } = await chrome.storage.local.get('library');
+  await chrome.storage.local.set({ library: { ...(library ?? {}), bookmarkToo: $('library-bookmark-too').checked } });
+});
+$('library-import-bookmarks').addEventListener('click', async () => {
+  const status = $('library-status');
+  status.textContent = 'Importing your Bluesky bookmarks…';
+  try {
+    const r = await SkyPanel.send('library.importBookmarks');
+    status.textContent = `Imported: ${r.added} added, ${r.already} already saved${r.unavailable ? `, ${r.unavailable} no longer available` : ''}.`;
+  } catch (err) {
+    status.textContent = `Not imported: ${err instanceof Error ? err.message : err}`;
+  }
+});
+$('library').addEventListener('submit', (/** @type {Event} */ e) => e.preventDefault());
+renderLibrary();

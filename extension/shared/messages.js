@@ -62,6 +62,10 @@
       audience: 'extension',
       doc: '{uris?} → {live, deleted, blocked, unknown}; marks saved posts deleted or blocked on Bluesky since (the copies are kept)',
     },
+    'library.importBookmarks': {
+      audience: 'extension',
+      doc: "{} → {added, already, unavailable}; copies the signed-in account's Bluesky bookmarks into the library (fetched fresh, media backed up)",
+    },
     'library.usage': { audience: 'extension', doc: '{} → {posts, pendingMedia (not tried yet), retryingMedia (failed, queued again), failedMedia (given up), usedBytes, quotaBytes}' },
     'library.export': {
       audience: 'extension',

@@ -89,16 +89,79 @@ export async function save(request) {
   /** @type {{posts: string[]}} */
   const { posts } = await accounts.call({ op: 'postsRaw', uris: [uri] });
   if (!posts.length) throw fail('NotFound', 'this post could not be fetched from Bluesky (deleted, or visible only when signed in)');
-  await lib.load();
-  const item = lib.entry(posts[0], Date.now());
+  const [item] = await storeFetched(posts);
   if (item.uri !== uri) throw fail('MalformedResponse', `asked Bluesky for ${uri} and got ${item.uri}`);
-  const alreadyHave = await store.putPost(toRecord(item), jobsOf(item));
-  // Files another saved post already backed up: mark them done in this entry too.
-  if (alreadyHave.length) await markHave(uri, alreadyHave);
+  return { uri, saved: true, bookmarked: await bookmarkToo(item) };
+}
+
+/**
+ * Stores freshly fetched posts (JSON texts as the server sent them) with their backup jobs,
+ * one transaction each, and starts the backup. Answers the library items.
+ * @param {string[]} texts
+ */
+async function storeFetched(texts) {
+  await lib.load();
   await ensureIndex();
-  lib.indexUpsert(item.index);
+  const items = [];
+  for (const text of texts) {
+    const item = lib.entry(text, Date.now());
+    const alreadyHave = await store.putPost(toRecord(item), jobsOf(item));
+    // Files another saved post already backed up: mark them done in this entry too.
+    if (alreadyHave.length) await markHave(item.uri, alreadyHave);
+    lib.indexUpsert(item.index);
+    items.push(item);
+  }
   backup.kick().catch((err) => console.warn('SkyPanel: media backup stopped', err));
-  return { uri, saved: true };
+  return items;
+}
+
+/**
+ * When the option is on and an account is signed in, also bookmarks the post on Bluesky
+ * (best effort: the saved copy does not depend on it). Answers whether it did.
+ * @param {{uri: string, entry: string}} item
+ */
+async function bookmarkToo(item) {
+  const { library: options } = await chrome.storage.local.get('library');
+  if (!options?.bookmarkToo || !(await accounts.activePublic())) return false;
+  try {
+    const cid = JSON.parse(item.entry).cid;
+    await accounts.call({ op: 'createBookmark', uri: item.uri, cid });
+    return true;
+  } catch (err) {
+    console.warn('SkyPanel: saved, but bookmarking on Bluesky failed', err);
+    return false;
+  }
+}
+
+/**
+ * Copies the signed-in account's Bluesky bookmarks into the library (each post fetched
+ * fresh, byte for byte, with its media backed up). Answers {added, already, unavailable}.
+ */
+export async function importBookmarks() {
+  if (!(await accounts.activePublic())) throw fail('NotSignedIn', 'sign in on the options page to import your Bluesky bookmarks');
+  /** @type {string[]} */
+  const uris = [];
+  let cursor;
+  do {
+    const page = await accounts.call({ op: 'bookmarks', limit: 100, cursor });
+    for (const b of page.bookmarks ?? []) if (typeof b?.subject?.uri === 'string') uris.push(b.subject.uri);
+    cursor = page.cursor;
+  } while (cursor && uris.length < 100_000);
+  const report = { added: 0, already: 0, unavailable: 0 };
+  const have = await store.getPosts(uris);
+  const wanted = uris.filter((_, i) => {
+    if (have[i]) report.already++;
+    return !have[i];
+  });
+  for (let i = 0; i < wanted.length; i += 25) {
+    const batch = wanted.slice(i, i + 25);
+    /** @type {{posts: string[]}} */
+    const { posts } = await accounts.call({ op: 'postsRaw', uris: batch });
+    const items = await storeFetched(posts);
+    report.added += items.length;
+    report.unavailable += batch.length - items.length;
+  }
+  return report;
 }
 
 /** @param {string} uri @param {string[]} files */
