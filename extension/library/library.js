@@ -12,6 +12,7 @@
  */
 import * as core from '../background/core.js';
 import * as store from '../background/library/store.js';
+import * as archive from './archive.js';
 
 const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
 const PAGE = 30;
@@ -245,11 +246,24 @@ function download(text, name, type) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * The at-uris the search currently matches when "only what the search shows" is ticked
+ * (every page of it, not just the ones loaded), else undefined: everything.
+ * @returns {Promise<string[] | undefined>}
+ */
+async function selection() {
+  if (!(/** @type {HTMLInputElement} */ ($('export-selection')).checked)) return undefined;
+  const { total } = await SkyPanel.send('library.search', { query: { ...query(), offset: 0, limit: 0 } });
+  const { posts } = await SkyPanel.send('library.search', { query: { ...query(), offset: 0, limit: total } });
+  return posts.map((/** @type {{uri: string}} */ p) => p.uri);
+}
+
 for (const button of document.querySelectorAll('[data-export]')) {
   button.addEventListener('click', async () => {
     const as = /** @type {HTMLElement} */ (button).dataset.export ?? 'json';
     try {
-      const text = await SkyPanel.send('library.export', { as });
+      const uris = await selection();
+      const text = await SkyPanel.send('library.export', { as, ...(uris ? { uris } : {}) });
       const day = new Date().toISOString().slice(0, 10);
       const [ext, type] = { json: ['json', 'application/json'], markdown: ['md', 'text/markdown'], csv: ['csv', 'text/csv'] }[as] ?? ['txt', 'text/plain'];
       download(text, `skypanel-saved-${day}.${ext}`, type);
@@ -264,12 +278,41 @@ $('import').addEventListener('change', async (event) => {
   const file = input.files?.[0];
   input.value = '';
   if (!file) return;
+  say(`Importing ${file.name}…`);
   try {
-    const report = await SkyPanel.send('library.import', { text: await file.text() });
-    say(`Imported ${file.name}: ${report.added} added, ${report.merged} merged, ${report.skipped} already there.`);
+    const isZip = /\.zip$/i.test(file.name) || archive.looksLikeZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
+    if (isZip) {
+      const { report, restored } = await archive.importZip(file);
+      const media = restored ? ` ${restored} media files restored.` : '';
+      say(`Imported ${file.name}: ${report.added} added, ${report.merged} merged, ${report.skipped} already there.${media}`);
+    } else {
+      const report = await SkyPanel.send('library.import', { text: await file.text() });
+      say(`Imported ${file.name}: ${report.added} added, ${report.merged} merged, ${report.skipped} already there.`);
+    }
     await refresh();
   } catch (err) {
     say(`${file.name} was not imported, and nothing changed: ${/** @type {Error} */ (err).message}`, true);
+  }
+});
+
+$('export-zip').addEventListener('click', async () => {
+  const button = /** @type {HTMLButtonElement} */ ($('export-zip'));
+  button.disabled = true;
+  say('Packing the export…');
+  try {
+    const { blob, files, missing, posts } = await archive.exportZip({ uris: await selection() });
+    const url = URL.createObjectURL(blob);
+    const a = el('a', { href: url, download: `skypanel-saved-${new Date().toISOString().slice(0, 10)}.zip` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    const gaps = missing ? ` ${missing} media files are not backed up yet and are not in it.` : '';
+    say(`Exported ${posts} ${posts === 1 ? 'post' : 'posts'} and ${files} media ${files === 1 ? 'file' : 'files'}.${gaps}`);
+  } catch (err) {
+    say(`Export failed: ${/** @type {Error} */ (err).message}`, true);
+  } finally {
+    button.disabled = false;
   }
 });
 

@@ -246,6 +246,26 @@ export async function exportFile({ uris, as = 'json' }) {
 }
 
 /**
+ * Checks a `skypanel.saved` JSON file with the same strict reader as the import, writing
+ * nothing: the library page asks this before it stores an archive's media files, so a
+ * damaged export changes nothing at all. Answers the number of posts and the backed-up
+ * files the entries name ({file, mime, size}, each once).
+ * @param {{text?: string}} request
+ */
+export async function checkExport({ text }) {
+  await lib.load();
+  const { posts } = lib.readExport(String(text ?? ''));
+  /** @type {Map<string, {file: string, mime: string | null, size: number | null}>} */
+  const files = new Map();
+  for (const item of posts) {
+    for (const m of item.media ?? []) {
+      if (m.state === 'done' && !files.has(m.file)) files.set(m.file, { file: m.file, mime: m.mime ?? null, size: typeof m.size === 'number' ? m.size : null });
+    }
+  }
+  return { posts: posts.length, media: [...files.values()] };
+}
+
+/**
  * Imports a `skypanel.saved` JSON file: merges by at-uri, never drops anything, and answers
  * {added, merged, skipped}. A file that is not a valid export changes nothing.
  * @param {{text?: string}} request

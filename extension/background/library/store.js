@@ -215,6 +215,28 @@ export function getMedia(file) {
 }
 
 /**
+ * Stores media files restored from an export archive, in one transaction (all or none).
+ * Files the library already has are left as they are (same name, same file). Called by the
+ * library page before it imports the archive's JSON, so the import finds them present and
+ * queues no download.
+ * @param {{file: string, blob: Blob}[]} files
+ * @returns {Promise<number>} how many were added
+ */
+export function putMediaFiles(files) {
+  return transact(['media'], 'readwrite', async (tx) => {
+    const media = tx.objectStore('media');
+    const have = await Promise.all(files.map((f) => done(media.getKey(f.file))));
+    let added = 0;
+    files.forEach((f, i) => {
+      if (have[i] !== undefined) return;
+      media.put({ file: f.file, blob: f.blob, mime: f.blob.type, size: f.blob.size, at: Date.now() });
+      added++;
+    });
+    return added;
+  });
+}
+
+/**
  * Every post naming `file` rewritten by `update`, in `tx`.
  * @param {IDBTransaction} tx @param {string} file @param {(record: any) => any} update
  */
