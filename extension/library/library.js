@@ -80,6 +80,8 @@ async function load() {
     const items = await Promise.all(posts.map((/** @type {any} */ p) => render(p)));
     if (mine !== generation) return;
     list.append(...items);
+    // For `make bench`: navigation start → the first screen of posts on the page.
+    if (offset === 0 && !performance.getEntriesByName('library-first-screen').length) performance.mark('library-first-screen');
     offset += posts.length;
     more.hidden = offset >= total;
     const mb = usage.usedBytes === null ? '' : ` · ${(usage.usedBytes / 1e6).toFixed(1)} MB used`;
