@@ -83,6 +83,8 @@ const handlers = {
   },
   'library.search': (request) => library.search(request),
   'library.usage': () => library.usage(),
+  'library.edit': (request) => library.edit(request),
+  'library.tags': () => library.tags(),
   'library.recheck': (request) => library.recheck(request),
   'library.importBookmarks': () => library.importBookmarks().then(announced),
   'library.export': (request) => library.exportFile(request),

@@ -58,6 +58,11 @@
       audience: 'extension',
       doc: '{query: {text?, kinds?, author?, tag?, since?, until?, dates?, order?, offset?, limit?}} → {total, posts: [{uri, savedAt, entry}]} (entry: a skypanel.saved entry as JSON text)',
     },
+    'library.edit': {
+      audience: 'extension',
+      doc: '{uri, tags?: [string], addTags?: [string], note?: string} → {uri, savedAt, entry}; tags replaces the tags, addTags adds to them (normalised by the core: no leading #, each once whatever its case), note replaces the note (trimmed); the saved copy of the post is untouched',
+    },
+    'library.tags': { audience: 'extension', doc: '{} → [{tag, count}] — the tags in use (lowercase, as search compares them), most used first' },
     'library.recheck': {
       audience: 'extension',
       doc: '{uris?} → {live, deleted, blocked, unknown}; marks saved posts deleted or blocked on Bluesky since (the copies are kept)',

@@ -1,5 +1,6 @@
 //! The extension's door into SkyPanel's saved-post library (`skypanel_core::library`):
-//! entries made from posts, media states, the search index, export, import and merge.
+//! entries made from posts, tag and note edits, media states, the search index, export,
+//! import and merge.
 //!
 //! A separate wasm module from `skypanel-wasm` (the protocol core and client): the library
 //! does no networking (the worker fetches posts through `skypanel-wasm` and files with
@@ -15,9 +16,11 @@
 
 use std::cell::RefCell;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use skypanel_core::library::{self, merge, Availability, IndexEntry, MediaRef, MediaState, Query, SavedPost, SearchIndex};
+use skypanel_core::library::{
+    self, merge, Availability, IndexEntry, MediaRef, MediaState, Query, SavedPost, SearchIndex,
+};
 use wasm_bindgen::prelude::*;
 
 thread_local! {
@@ -83,10 +86,49 @@ pub fn library_media_state(entry_text: &str, file: &str, state: &str) -> Result<
 #[wasm_bindgen(js_name = libraryMarkChecked)]
 pub fn library_mark_checked(entry_text: &str, state: &str, at: f64) -> Result<String, JsValue> {
     let mut post = entry(entry_text)?;
-    let state = Availability::from_name(state)
-        .ok_or_else(|| js_error("InvalidInput", &format!("unknown state {state}: use live, deleted, blocked or unknown")))?;
+    let state = Availability::from_name(state).ok_or_else(|| {
+        js_error("InvalidInput", &format!("unknown state {state}: use live, deleted, blocked or unknown"))
+    })?;
     post.mark_checked(state, at as i64);
     Ok(post.to_json())
+}
+
+/// What [`library_edit`] may change; a field left out stays as it is.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Changes {
+    tags: Option<Vec<String>>,
+    note: Option<String>,
+}
+
+/// Edits what the user added to a saved post: `changes` is `{tags?: [string], note?:
+/// string}` as JSON. Tags replace the old ones and are normalised (trimmed, no leading `#`,
+/// each once whatever its case, the first spelling kept); the note is trimmed. Answers
+/// `{uri, entry, index, media}`; the post's copy is untouched.
+#[wasm_bindgen(js_name = libraryEdit)]
+pub fn library_edit(entry_text: &str, changes: &str) -> Result<String, JsValue> {
+    let mut post = entry(entry_text)?;
+    let changes: Changes = from_json(changes, "expected {tags?: [string], note?: string}")?;
+    if let Some(tags) = changes.tags {
+        post.set_tags(tags);
+    }
+    if let Some(note) = changes.note {
+        post.note = note.trim().to_owned();
+    }
+    to_json(&item(&post, None))
+}
+
+/// Every tag in use (as search compares them: lowercase) with how many posts carry it, most
+/// used first: `[{tag, count}]`, for the library page's tag filter.
+#[wasm_bindgen(js_name = libraryTags)]
+pub fn library_tags() -> Result<String, JsValue> {
+    #[derive(Serialize)]
+    struct TagCount {
+        tag: String,
+        count: usize,
+    }
+    let counts = INDEX.with(|i| i.borrow().tag_counts());
+    to_json(&counts.into_iter().map(|(tag, count)| TagCount { tag, count }).collect::<Vec<_>>())
 }
 
 /// Replaces the search index with these records (`[IndexEntry]` as JSON).

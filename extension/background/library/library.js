@@ -217,6 +217,47 @@ export async function search({ query }) {
   return { total, posts: records.filter(Boolean).map((r) => ({ uri: r.uri, savedAt: r.savedAt, entry: r.entry })) };
 }
 
+/**
+ * Edits the tags and/or the note of a saved post: `tags` replaces them, `addTags` adds to
+ * them (read and written in one transaction, so adding a tag to many posts at once cannot
+ * lose a concurrent edit), `note` replaces the note. The stored entry and its search record
+ * change together; the post's copy is untouched. Answers {uri, savedAt, entry}.
+ * @param {{uri?: unknown, tags?: unknown, addTags?: unknown, note?: unknown}} request
+ */
+export async function edit({ uri, tags, addTags, note }) {
+  if (typeof uri !== 'string' || !POST_URI.test(uri)) throw fail('InvalidInput', 'library.edit needs the at-uri of a saved post');
+  const strings = (/** @type {unknown} */ v) => v === undefined || (Array.isArray(v) && v.every((t) => typeof t === 'string'));
+  if (!strings(tags) || !strings(addTags)) throw fail('InvalidInput', 'tags must be an array of strings');
+  if (note !== undefined && typeof note !== 'string') throw fail('InvalidInput', 'the note must be a string');
+  if (tags === undefined && addTags === undefined && note === undefined) throw fail('InvalidInput', 'nothing to change: give tags, addTags or note');
+  await lib.load();
+  const item = await store.transact(['posts'], 'readwrite', async (tx) => {
+    const posts = tx.objectStore('posts');
+    const record = await store.done(posts.get(uri));
+    if (!record) throw fail('NotFound', 'this post is not in the library any more');
+    /** @type {{tags?: string[], note?: string}} */
+    const changes = {};
+    if (tags !== undefined || addTags !== undefined) {
+      // Reading the entry is fine; it is never re-serialised here (the core writes it).
+      const current = /** @type {string[]} */ (tags ?? JSON.parse(record.entry).tags ?? []);
+      changes.tags = [...current, .../** @type {string[]} */ (addTags ?? [])];
+    }
+    if (note !== undefined) changes.note = /** @type {string} */ (note);
+    const edited = lib.edit(record.entry, changes);
+    posts.put(toRecord(edited));
+    return edited;
+  });
+  await ensureIndex();
+  lib.indexUpsert(item.index);
+  return { uri, savedAt: item.index.savedAt, entry: item.entry };
+}
+
+/** The tags in use, for the library page's filter: [{tag, count}], most used first. */
+export async function tags() {
+  await ensureIndex();
+  return lib.tags();
+}
+
 /** How much is saved and how much room the browser reports. */
 export async function usage() {
   await ensureIndex();
@@ -283,9 +324,16 @@ export async function importJson({ text }) {
     for (const incoming of posts) {
       // Files the export had but this library lacks (a JSON file carries none) are fetched
       // again, and count as pending until they are; files it never got stay as they were.
+      // Files the library holds count as backed up, whatever the file says (an Undo puts
+      // back an entry read before its backup finished).
       let entryText = incoming.entry;
       for (const m of incoming.media ?? []) {
-        if (m.state === 'failed' || (await store.done(media.getKey(m.file))) !== undefined) continue;
+        const have = await store.done(media.get(m.file));
+        if (have) {
+          if (m.state !== 'done') entryText = lib.mediaState(entryText, m.file, { state: 'done', size: have.size ?? 0 });
+          continue;
+        }
+        if (m.state === 'failed') continue;
         const [job] = jobsOf({ uri: incoming.uri, media: [{ ...m, state: 'pending' }] });
         jobs.put(job);
         if (m.state !== 'pending') entryText = lib.mediaState(entryText, m.file, { state: 'pending' });

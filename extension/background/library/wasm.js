@@ -27,6 +27,13 @@ export const item = (entryText) => JSON.parse(wasm.libraryItem(entryText));
 export const mediaState = (entryText, file, state) => wasm.libraryMediaState(entryText, file, JSON.stringify(state));
 /** @param {string} entryText @param {'live' | 'deleted' | 'blocked' | 'unknown'} state @param {number} at @returns {string} */
 export const markChecked = (entryText, state, at) => wasm.libraryMarkChecked(entryText, state, at);
+/**
+ * Replaces tags and/or the note of an entry (tags normalised by the core, the note trimmed).
+ * @param {string} entryText @param {{tags?: string[], note?: string}} changes @returns {Item}
+ */
+export const edit = (entryText, changes) => JSON.parse(wasm.libraryEdit(entryText, JSON.stringify(changes)));
+/** Tags in use (lowercase), most used first. @returns {{tag: string, count: number}[]} */
+export const tags = () => JSON.parse(wasm.libraryTags());
 /** @param {object[]} records */
 export const indexLoad = (records) => wasm.libraryIndexLoad(JSON.stringify(records));
 /** @param {object} record */
