@@ -7,8 +7,12 @@
  * Everything shown comes from strangers: text goes in with textContent, links are made only
  * for http(s) URLs (rel=noopener noreferrer), and nothing is ever inserted as HTML.
  *
+ * Tags and notes are the user's own text, and still go in only as text.
+ *
  * Hooks for tests: [data-testid=library-posts] > li[data-uri] (one per post shown, with
- * data-status), [data-testid=library-summary], [data-testid=library-message].
+ * data-status), [data-testid=library-summary], [data-testid=library-message]; in each post
+ * [data-testid=library-select] (its checkbox), library-edit (opens the tag and note form:
+ * library-edit-tags, library-edit-note, library-edit-save), library-tags, library-note.
  */
 import * as core from '../background/core.js';
 import * as store from '../background/library/store.js';
@@ -27,6 +31,12 @@ const more = /** @type {HTMLButtonElement} */ ($('more'));
 let objectUrls = [];
 let offset = 0;
 let generation = 0;
+/** The posts shown, by at-uri, as last read or edited (the entry text is what Undo puts back). @type {Map<string, Item>} */
+const shown = new Map();
+/** At-uris of the selected posts (always among those shown). @type {Set<string>} */
+const selected = new Set();
+
+/** @typedef {{uri: string, savedAt: number, entry: string}} Item */
 
 /**
  * @param {string} tag
@@ -46,15 +56,36 @@ function link(href, children) {
   return el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, children);
 }
 
+const field = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
+
+/**
+ * A date input's day as ms since the epoch at local midnight (`nextDay`: of the day after,
+ * so "to" includes its whole day), or undefined when empty.
+ * @param {string} value YYYY-MM-DD @param {boolean} [nextDay]
+ */
+function dayStart(value, nextDay = false) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  // new Date(y, m, d) is local time and rolls over month ends (and DST) correctly.
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (nextDay ? 1 : 0)).getTime();
+}
+
 function query() {
   const kinds = Array.from(document.querySelectorAll('input[name=kind]:checked')).map((i) => /** @type {HTMLInputElement} */ (i).value);
-  return {
-    text: /** @type {HTMLInputElement} */ ($('text')).value,
-    kinds,
-    order: /** @type {HTMLSelectElement} */ ($('order')).value,
-    offset,
-    limit: PAGE,
-  };
+  /** @type {Record<string, unknown>} */
+  const q = { text: field('text').value, kinds, order: /** @type {HTMLSelectElement} */ ($('order')).value, offset, limit: PAGE };
+  const author = field('author').value.trim();
+  const tag = field('tag').value.trim();
+  const since = dayStart(field('since').value);
+  const until = dayStart(field('until').value, true);
+  if (author) q.author = author;
+  if (tag) q.tag = tag;
+  if (since !== undefined) q.since = since;
+  if (until !== undefined) q.until = until;
+  if (since !== undefined || until !== undefined) q.dates = /** @type {HTMLSelectElement} */ ($('dates')).value;
+  const on = [author, tag, since ?? until].filter((f) => f !== '' && f !== undefined).length;
+  $('filters-on').textContent = on ? `(${on} on)` : '';
+  return q;
 }
 
 /** @param {string} text */
@@ -63,13 +94,28 @@ function say(text, isError = false) {
   message.className = isError ? 'error' : 'muted';
 }
 
-/** Redraws the list from the first page. */
+/** Redraws the list from the first page (the selection is cleared: it is of posts shown). */
 async function refresh() {
   offset = 0;
   for (const u of objectUrls) URL.revokeObjectURL(u);
   objectUrls = [];
   list.replaceChildren();
+  shown.clear();
+  selected.clear();
+  updateSelection();
+  loadTags();
   await load();
+}
+
+/** Offers the tags in use as suggestions for the tag filter. */
+async function loadTags() {
+  try {
+    /** @type {{tag: string, count: number}[]} */
+    const tags = await SkyPanel.send('library.tags');
+    $('tag-list').replaceChildren(...tags.map((t) => el('option', { value: t.tag, label: `#${t.tag} (${t.count})` })));
+  } catch {
+    // Only suggestions: the filter works without them.
+  }
 }
 
 async function load() {
@@ -77,9 +123,11 @@ async function load() {
   try {
     const [{ total, posts }, usage] = await Promise.all([SkyPanel.send('library.search', { query: query() }), SkyPanel.send('library.usage')]);
     if (mine !== generation) return;
-    const items = await Promise.all(posts.map((/** @type {any} */ p) => render(p)));
+    const items = await Promise.all(posts.map((/** @type {Item} */ p) => render(p)));
     if (mine !== generation) return;
+    for (const p of posts) shown.set(p.uri, p);
     list.append(...items);
+    updateSelection();
     // For `make bench`: navigation start → the first screen of posts on the page.
     if (offset === 0 && !performance.getEntriesByName('library-first-screen').length) performance.mark('library-first-screen');
     offset += posts.length;
@@ -149,7 +197,7 @@ function bskyUrl(uri) {
 
 /**
  * One saved post.
- * @param {{uri: string, savedAt: number, entry: string}} item
+ * @param {Item} item
  */
 async function render(item) {
   /** @type {any} */
@@ -165,9 +213,12 @@ async function render(item) {
   const avatar = avatarSrc ? el('img', { class: 'avatar', src: avatarSrc, alt: '' }) : el('div', { class: 'avatar' });
   const state = entry.status?.state ?? 'unknown';
   const created = typeof post.record?.createdAt === 'string' ? new Date(post.record.createdAt) : null;
+  const handle = String(author.handle ?? '');
+  const byAuthor = el('button', { type: 'button', class: 'linkish', title: `Show only posts by @${handle}` }, [`@${handle}`]);
+  byAuthor.addEventListener('click', () => setFilter('author', handle || String(author.did ?? '')));
   const head = el('div', { class: 'head' }, [
     el('span', { class: 'name' }, [String(author.displayName || author.handle || '')]),
-    el('span', { class: 'muted' }, [`@${String(author.handle ?? '')}`]),
+    byAuthor,
     created && !Number.isNaN(created.getTime()) ? el('span', { class: 'muted' }, [created.toLocaleString()]) : null,
     state === 'deleted' || state === 'blocked' ? el('span', { class: 'badge gone' }, [state === 'deleted' ? 'deleted on Bluesky' : 'blocked on Bluesky']) : null,
   ]);
@@ -199,44 +250,290 @@ async function render(item) {
       quoteImages.length ? el('div', { class: 'images' }, await Promise.all(quoteImages.map((m) => image(m, m.alt ?? '')))) : null,
     ]));
   }
-  if (Array.isArray(entry.tags) && entry.tags.length) body.append(el('div', { class: 'tags' }, entry.tags.map((/** @type {string} */ t) => el('span', { class: 'badge' }, [`#${t}`]))));
-  if (entry.note) body.append(el('p', { class: 'muted' }, [String(entry.note)]));
+  /** @type {string[]} */
+  const tags = Array.isArray(entry.tags) ? entry.tags.map(String) : [];
+  if (tags.length) {
+    body.append(el('div', { class: 'tags', 'data-testid': 'library-tags' }, tags.map((t) => {
+      const b = el('button', { type: 'button', class: 'badge', title: `Show only posts tagged #${t}` }, [`#${t}`]);
+      b.addEventListener('click', () => setFilter('tag', t));
+      return b;
+    })));
+  }
+  const note = typeof entry.note === 'string' ? entry.note : '';
+  if (note) body.append(el('p', { class: 'note', 'data-testid': 'library-note' }, [note]));
 
   const open = bskyUrl(item.uri);
   const remove = el('button', { type: 'button', class: 'secondary' }, ['Remove']);
   remove.addEventListener('click', () => removeWithUndo(item, li));
+  const edit = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'data-testid': 'library-edit' }, ['Edit tags and note']);
+  edit.addEventListener('click', () => toggleEditor(item, tags, note, body, edit));
   body.append(el('div', { class: 'post-actions muted' }, [
     `Saved ${new Date(item.savedAt).toLocaleString()} · `,
     open ? link(open, ['open on Bluesky']) : null,
     ' ',
+    edit,
+    ' ',
     remove,
   ]));
-  const li = el('li', { class: 'post', 'data-uri': item.uri, 'data-status': state }, [avatar, body]);
+
+  const check = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', 'aria-label': `Select the post by @${handle}`, 'data-testid': 'library-select' }));
+  check.checked = selected.has(item.uri);
+  check.addEventListener('change', () => {
+    if (check.checked) selected.add(item.uri);
+    else selected.delete(item.uri);
+    updateSelection();
+  });
+  const li = el('li', { class: 'post', 'data-uri': item.uri, 'data-status': state }, [el('div', { class: 'side' }, [avatar, check]), body]);
   return li;
 }
 
 /**
+ * Tags as typed: separated by commas when there is one (so a tag may hold spaces), else by
+ * spaces; the core normalises them (no leading #, each once whatever its case).
+ * @param {string} text
+ */
+function parseTags(text) {
+  return (text.includes(',') ? text.split(',') : text.split(/\s+/)).map((t) => t.trim()).filter(Boolean);
+}
+
+/** Tags as the edit field shows them (read back by parseTags to the same list). @param {string[]} tags */
+function formatTags(tags) {
+  return tags.join(', ') + (tags.length === 1 && /\s/.test(tags[0]) ? ',' : '');
+}
+
+/** Numbers the edit forms, for their fields' ids. */
+let editors = 0;
+
+/**
+ * Opens (or closes) a post's tag and note form, below its text.
+ * @param {Item} item @param {string[]} tags @param {string} note @param {HTMLElement} body @param {HTMLElement} opener
+ */
+function toggleEditor(item, tags, note, body, opener) {
+  const open = body.querySelector('form.edit');
+  if (open) {
+    open.remove();
+    opener.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const id = `edit-${++editors}`;
+  const tagsInput = /** @type {HTMLInputElement} */ (el('input', { type: 'text', id: `${id}-tags`, name: 'tags', autocomplete: 'off', 'aria-describedby': `${id}-hint`, 'data-testid': 'library-edit-tags' }));
+  tagsInput.value = formatTags(tags);
+  const noteInput = /** @type {HTMLTextAreaElement} */ (el('textarea', { id: `${id}-note`, name: 'note', rows: '3', 'data-testid': 'library-edit-note' }));
+  noteInput.value = note;
+  const save = el('button', { type: 'submit', 'data-testid': 'library-edit-save' }, ['Save']);
+  const cancel = el('button', { type: 'button', class: 'secondary' }, ['Cancel']);
+  const form = /** @type {HTMLFormElement} */ (el('form', { class: 'edit', 'aria-label': 'Tags and note' }, [
+    el('label', { for: tagsInput.id }, ['Tags']),
+    tagsInput,
+    el('div', { id: `${id}-hint`, class: 'muted hint' }, ['Separated by commas or spaces (commas for tags with spaces).']),
+    el('label', { for: noteInput.id }, ['Note']),
+    noteInput,
+    save,
+    ' ',
+    cancel,
+  ]));
+  const close = () => {
+    form.remove();
+    opener.setAttribute('aria-expanded', 'false');
+    opener.focus();
+  };
+  cancel.addEventListener('click', close);
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    }
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    save.setAttribute('disabled', '');
+    try {
+      /** @type {Item} */
+      const edited = await SkyPanel.send('library.edit', { uri: item.uri, tags: parseTags(tagsInput.value), note: noteInput.value });
+      await replacePost(edited);
+      /** @type {HTMLElement | null} */ (list.querySelector(`li[data-uri="${CSS.escape(item.uri)}"] [data-testid=library-edit]`))?.focus();
+      say('Saved the tags and note.');
+      loadTags();
+    } catch (err) {
+      save.removeAttribute('disabled');
+      say(`Could not save the tags and note: ${/** @type {Error} */ (err).message}`, true);
+    }
+  });
+  opener.closest('.post-actions')?.before(form);
+  opener.setAttribute('aria-expanded', 'true');
+  tagsInput.focus();
+}
+
+/** Redraws one post in place after an edit. @param {Item} item */
+async function replacePost(item) {
+  const old = list.querySelector(`li[data-uri="${CSS.escape(item.uri)}"]`);
+  shown.set(item.uri, item);
+  if (!old) return;
+  const fresh = await render(item);
+  if (selected.has(item.uri)) fresh.classList.add('selected');
+  old.replaceWith(fresh);
+}
+
+/**
+ * Sets one filter (from a click on a post's author or tag), shows the filters and searches.
+ * @param {'author' | 'tag'} which @param {string} value
+ */
+function setFilter(which, value) {
+  field(which).value = value;
+  /** @type {HTMLDetailsElement} */ ($('filters')).open = true;
+  refresh();
+}
+
+/** Brings the selection bar up to date with `selected`. */
+function updateSelection() {
+  const n = selected.size;
+  $('selected-count').textContent = n ? `${n} selected` : '';
+  $('bulk').hidden = n === 0;
+  const all = field('select-all');
+  all.checked = n > 0 && n === shown.size;
+  all.indeterminate = n > 0 && n < shown.size;
+  for (const li of list.querySelectorAll('li[data-uri]')) {
+    const on = selected.has(li.getAttribute('data-uri') ?? '');
+    li.classList.toggle('selected', on);
+    const box = /** @type {HTMLInputElement | null} */ (li.querySelector('[data-testid=library-select]'));
+    if (box) box.checked = on;
+  }
+}
+
+/**
  * Removes a post, offering to put it back (the removed entry is re-imported as it was).
- * @param {{uri: string, entry: string}} item
+ * @param {Item} item
  * @param {HTMLElement} li
  */
 async function removeWithUndo(item, li) {
   try {
+    const entry = shown.get(item.uri)?.entry ?? item.entry;
     await SkyPanel.send('library.remove', { uri: item.uri });
     li.remove();
-    const undo = el('button', { type: 'button', class: 'secondary' }, ['Undo']);
-    message.replaceChildren('Removed from the library. ', undo);
-    message.className = 'muted';
-    undo.addEventListener('click', async () => {
-      const file = `{"format":"skypanel.saved","version":1,"posts":[\n${item.entry}\n]}`;
-      await SkyPanel.send('library.import', { text: file });
-      say('Put back.');
-      await refresh();
-    });
+    forget(item.uri);
+    offerUndo('Removed from the library.', [entry]);
   } catch (err) {
     say(`Could not remove it: ${/** @type {Error} */ (err).message}`, true);
   }
 }
+
+/** Drops a removed post from what the page holds. @param {string} uri */
+function forget(uri) {
+  shown.delete(uri);
+  selected.delete(uri);
+  updateSelection();
+}
+
+/**
+ * Says what was removed with an Undo that puts every entry back as it was (re-imported as a
+ * skypanel.saved file: the same entries, byte for byte, with their tags, notes and media).
+ * @param {string} text @param {string[]} entries
+ */
+function offerUndo(text, entries) {
+  const undo = el('button', { type: 'button', class: 'secondary', 'data-testid': 'library-undo' }, ['Undo']);
+  message.replaceChildren(`${text} `, undo);
+  message.className = 'muted';
+  undo.addEventListener('click', async () => {
+    undo.setAttribute('disabled', '');
+    try {
+      const file = `{"format":"skypanel.saved","version":1,"posts":[\n${entries.join(',\n')}\n]}`;
+      await SkyPanel.send('library.import', { text: file });
+      say(entries.length === 1 ? 'Put back.' : `Put back ${entries.length} posts.`);
+      await refresh();
+    } catch (err) {
+      say(`Could not put them back: ${/** @type {Error} */ (err).message}`, true);
+    }
+  });
+}
+
+/** The selected posts' at-uris, in the order shown. */
+function selectedUris() {
+  return Array.from(list.querySelectorAll('li[data-uri]'), (li) => li.getAttribute('data-uri') ?? '').filter((u) => selected.has(u));
+}
+
+field('select-all').addEventListener('change', () => {
+  if (field('select-all').checked) for (const uri of shown.keys()) selected.add(uri);
+  else selected.clear();
+  updateSelection();
+});
+
+$('remove-selected').addEventListener('click', async () => {
+  const uris = selectedUris();
+  /** @type {string[]} */
+  const removed = [];
+  try {
+    for (const uri of uris) {
+      const entry = shown.get(uri)?.entry;
+      await SkyPanel.send('library.remove', { uri });
+      if (entry) removed.push(entry);
+      list.querySelector(`li[data-uri="${CSS.escape(uri)}"]`)?.remove();
+      forget(uri);
+    }
+    offerUndo(`Removed ${removed.length} ${removed.length === 1 ? 'post' : 'posts'} from the library.`, removed);
+  } catch (err) {
+    // Those already removed can still be put back.
+    if (removed.length) offerUndo(`Removed ${removed.length} of ${uris.length} posts; the rest failed: ${/** @type {Error} */ (err).message}.`, removed);
+    else say(`Could not remove them: ${/** @type {Error} */ (err).message}`, true);
+  }
+});
+
+$('export-selected').addEventListener('click', async () => {
+  const uris = selectedUris();
+  try {
+    const text = await SkyPanel.send('library.export', { as: 'json', uris });
+    download(text, `skypanel-saved-${new Date().toISOString().slice(0, 10)}.json`, 'application/json');
+    say(`Exported ${uris.length} ${uris.length === 1 ? 'post' : 'posts'}.`);
+  } catch (err) {
+    say(`Export failed: ${/** @type {Error} */ (err).message}`, true);
+  }
+});
+
+$('export-selected-zip').addEventListener('click', () => exportZip(selectedUris(), /** @type {HTMLButtonElement} */ ($('export-selected-zip'))));
+
+$('tag-selected').addEventListener('click', async () => {
+  const tags = parseTags(field('bulk-tag').value);
+  if (!tags.length) {
+    say('Type the tag to add first.', true);
+    field('bulk-tag').focus();
+    return;
+  }
+  const uris = selectedUris();
+  try {
+    for (const uri of uris) await replacePost(await SkyPanel.send('library.edit', { uri, addTags: tags }));
+    field('bulk-tag').value = '';
+    say(`Tagged ${uris.length} ${uris.length === 1 ? 'post' : 'posts'} ${tags.map((t) => `#${t.replace(/^#+/, '')}`).join(' ')}.`);
+    loadTags();
+  } catch (err) {
+    say(`Could not tag them all: ${/** @type {Error} */ (err).message}`, true);
+  }
+});
+field('bulk-tag').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') $('tag-selected').click();
+});
+
+$('recheck').addEventListener('click', async () => {
+  const button = /** @type {HTMLButtonElement} */ ($('recheck'));
+  button.disabled = true;
+  say('Asking Bluesky about every saved post…');
+  try {
+    /** @type {{live: number, deleted: number, blocked: number, unknown: number}} */
+    const r = await SkyPanel.send('library.recheck', {});
+    const checked = r.live + r.deleted + r.blocked + r.unknown;
+    const parts = [`${r.live} still there`, `${r.deleted} deleted`, `${r.blocked} hidden by a block`];
+    if (r.unknown) parts.push(`${r.unknown} could not be checked`);
+    say(`Re-checked ${checked} ${checked === 1 ? 'post' : 'posts'}: ${parts.join(', ')}. The saved copies are kept.`);
+    await refresh();
+  } catch (err) {
+    say(`The re-check failed: ${/** @type {Error} */ (err).message}`, true);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('clear-filters').addEventListener('click', () => {
+  for (const id of ['author', 'tag', 'since', 'until']) field(id).value = '';
+  refresh();
+});
 
 /** @param {string} text @param {string} name @param {string} type */
 function download(text, name, type) {
@@ -297,12 +594,17 @@ $('import').addEventListener('change', async (event) => {
   }
 });
 
-$('export-zip').addEventListener('click', async () => {
-  const button = /** @type {HTMLButtonElement} */ ($('export-zip'));
+$('export-zip').addEventListener('click', async () => exportZip(await selection(), /** @type {HTMLButtonElement} */ ($('export-zip'))));
+
+/**
+ * Downloads the library (or the posts named) as a .zip.
+ * @param {string[] | undefined} uris @param {HTMLButtonElement} button
+ */
+async function exportZip(uris, button) {
   button.disabled = true;
   say('Packing the export…');
   try {
-    const { blob, files, missing, posts } = await archive.exportZip({ uris: await selection() });
+    const { blob, files, missing, posts } = await archive.exportZip({ uris });
     const url = URL.createObjectURL(blob);
     const a = el('a', { href: url, download: `skypanel-saved-${new Date().toISOString().slice(0, 10)}.zip` });
     document.body.append(a);
@@ -316,7 +618,7 @@ $('export-zip').addEventListener('click', async () => {
   } finally {
     button.disabled = false;
   }
-});
+}
 
 let typing = 0;
 $('search').addEventListener('input', () => {
