@@ -23,12 +23,17 @@
   const POSTS = '[data-testid^="feedItem-by-"], [data-testid^="postThreadItem-by-"]';
   const PERMALINK = /^\/profile\/([^/?#]+)\/post\/([^/?#]+)\/?$/;
   const SVG = 'http://www.w3.org/2000/svg';
+  const NOT_PERMALINK = '[data-testid="contentHider-post"], [role="link"][aria-label^="Post by"]';
 
   /** Buttons by post key (`handle/rkey`), to update every copy of a post at once. */
   /** @type {Map<string, Set<HTMLButtonElement>>} */
   const buttons = new Map();
   /** Posts already given a button (or found unidentifiable). */
   const seen = new WeakSet();
+  /** Whether each post (by key) is in the library, as last answered: a post shown again
+   * (a refreshed feed, a thread) needs no new question. */
+  /** @type {Map<string, boolean>} */
+  const known = new Map();
 
   /**
    * Which post an item shows: the author's handle (or DID) and the record key. Feed rows
@@ -39,9 +44,11 @@
    */
   function identify(item) {
     // Links inside the post's text or a quote may point at other posts: not the permalink.
-    const link = Array.from(item.querySelectorAll('a[href*="/post/"]')).find(
-      (a) => !a.closest('[data-testid="contentHider-post"], [role="link"][aria-label^="Post by"]'),
-    );
+    // The permalink comes first in the row, so the first link is nearly always it.
+    let link = item.querySelector('a[href*="/post/"]');
+    if (link && link.closest(NOT_PERMALINK)) {
+      link = Array.from(item.querySelectorAll('a[href*="/post/"]')).find((a) => !a.closest(NOT_PERMALINK)) ?? null;
+    }
     const href = link?.getAttribute('href') ?? '';
     let m = PERMALINK.exec(href.startsWith('http') ? safePath(href) : href);
     if (!m && item.getAttribute('data-testid')?.startsWith('postThreadItem-by-')) {
@@ -63,8 +70,16 @@
     }
   }
 
-  /** The icon: a box with an arrow into it (bsky.app's bookmark is a ribbon). */
+  /** @type {SVGSVGElement | null} */
+  let iconTemplate = null;
+  /** The icon, cloned from one built once. */
   function icon() {
+    iconTemplate ??= buildIcon();
+    return /** @type {SVGSVGElement} */ (iconTemplate.cloneNode(true));
+  }
+
+  /** The icon: a box with an arrow into it (bsky.app's bookmark is a ribbon). */
+  function buildIcon() {
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', '0 0 24 24');
     svg.setAttribute('width', '18');
@@ -120,6 +135,7 @@
     button.removeAttribute('data-skypanel-error');
     try {
       await SkyPanel.send(saving ? 'library.save' : 'library.remove', id);
+      known.set(key(id), saving);
       for (const b of buttons.get(key(id)) ?? []) show(b, saving);
     } catch (err) {
       const message = /** @type {Error} */ (err)?.message ?? String(err);
@@ -154,8 +170,8 @@
    * @param {ParentNode} root
    */
   function decorate(root) {
-    /** @type {{actor: string, rkey: string}[]} */
-    const fresh = [];
+    /** Posts whose state must be asked for, each once. @type {Map<string, {actor: string, rkey: string}>} */
+    const fresh = new Map();
     const items = root instanceof Element && root.matches(POSTS) ? [root] : Array.from(root.querySelectorAll(POSTS));
     for (const item of items) {
       if (seen.has(item)) continue;
@@ -168,18 +184,27 @@
       const k = key(id);
       if (!buttons.has(k)) buttons.set(k, new Set());
       /** @type {Set<HTMLButtonElement>} */ (buttons.get(k)).add(button);
-      fresh.push(id);
+      const state = known.get(k);
+      if (state !== undefined) show(button, state);
+      else fresh.set(k, id);
     }
-    if (fresh.length) refresh(fresh);
+    if (fresh.size) refresh([...fresh.values()]);
   }
 
-  /** @param {{actor: string, rkey: string}[]} posts */
-  async function refresh(posts) {
+  /**
+   * @param {{actor: string, rkey: string}[]} posts
+   * @param {boolean} [every] update every button of these posts, not only the saved ones
+   */
+  async function refresh(posts, every = false) {
     try {
       /** @type {boolean[]} */
       const saved = await SkyPanel.send('library.status', { posts });
       posts.forEach((id, i) => {
-        for (const b of buttons.get(key(id)) ?? []) show(b, saved[i] === true);
+        const k = key(id);
+        const state = saved[i] === true;
+        known.set(k, state);
+        // Buttons made before the answer start as "not saved": only a saved post needs a change.
+        if (state || every) for (const b of buttons.get(k) ?? []) show(b, state);
       });
     } catch {
       // The background is restarting or the library is unavailable: buttons stay "not saved".
@@ -195,6 +220,7 @@
   }
 
   let scheduled = false;
+  let removals = false;
   /** @type {Set<Element>} */
   const added = new Set();
   function flush() {
@@ -202,7 +228,9 @@
     try {
       for (const el of added) if (el.isConnected) decorate(el);
       added.clear();
-      prune();
+      // Dropping buttons of rows that left is only worth a pass when something was removed.
+      if (removals) prune();
+      removals = false;
     } catch (err) {
       console.debug('SkyPanel: save buttons skipped an update', err);
     }
@@ -210,7 +238,11 @@
 
   const observer = new MutationObserver((records) => {
     for (const r of records) {
-      for (const n of r.addedNodes) if (n.nodeType === 1) added.add(/** @type {Element} */ (n));
+      if (r.removedNodes.length) removals = true;
+      for (const n of r.addedNodes) {
+        // SkyPanel's own nodes (these buttons, collapsed-view blocks) hold no posts.
+        if (n.nodeType === 1 && !(/** @type {Element} */ (n).className?.toString().startsWith('skypanel-'))) added.add(/** @type {Element} */ (n));
+      }
     }
     if (added.size && !scheduled) {
       scheduled = true;
@@ -221,11 +253,12 @@
   /** Asks again whether every post with a button is saved (the library changed elsewhere). */
   function refreshAll() {
     prune();
+    known.clear();
     const ids = Array.from(buttons.keys()).map((k) => {
       const at = k.lastIndexOf('/');
       return { actor: k.slice(0, at), rkey: k.slice(at + 1) };
     });
-    for (let i = 0; i < ids.length; i += 500) refresh(ids.slice(i, i + 500));
+    for (let i = 0; i < ids.length; i += 500) refresh(ids.slice(i, i + 500), true);
   }
 
   /** The save shortcut: saves (never removes) the post that has the focus. */
