@@ -36,7 +36,8 @@ say "the library in Chromium with 50,000 saved posts (imports a synthetic librar
   const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
   console.log(`  import of ${r.posts} posts: ${r.import_s} s; first search after a worker restart (index rebuilt): ${r.cold_search_ms} ms`);
   for (const [name, q] of Object.entries(r.searches)) console.log(`  search, ${name.padEnd(22)} median ${String(q.median_ms).padStart(6)} ms   p95 ${String(q.p95_ms).padStart(6)} ms   (budget 50 ms)`);
-  console.log(`  library page, first screen        median ${String(r.first_screen.median_ms).padStart(6)} ms   p95 ${String(r.first_screen.p95_ms).padStart(6)} ms   (budget 200 ms)`);'
+  console.log(`  library page, first screen        median ${String(r.first_screen.median_ms).padStart(6)} ms   p95 ${String(r.first_screen.p95_ms).padStart(6)} ms   (budget 200 ms)`);
+  console.log(`  the same, worker just restarted   median ${String(r.first_screen_after_restart.median_ms).padStart(6)} ms   p95 ${String(r.first_screen_after_restart.p95_ms).padStart(6)} ms   (budget 200 ms)`);'
 
 say "collapsed view on the replica (~1,000 rows; starts the local network)"
 collapse=$("$ROOT/scripts/with-network.sh" "$NODE22" "$TESTS/bench/collapse.mjs" 2>/dev/null | tail -n 1)

@@ -103,8 +103,9 @@ async function refresh() {
   shown.clear();
   selected.clear();
   updateSelection();
-  loadTags();
   await load();
+  // After the first screen: the tags come from the search index, which may still be loading.
+  loadTags();
 }
 
 /** Offers the tags in use as suggestions for the tag filter. */
@@ -121,7 +122,8 @@ async function loadTags() {
 async function load() {
   const mine = ++generation;
   try {
-    const [{ total, posts }, usage] = await Promise.all([SkyPanel.send('library.search', { query: query() }), SkyPanel.send('library.usage')]);
+    const usageAnswer = SkyPanel.send('library.usage');
+    const { total, posts } = await SkyPanel.send('library.search', { query: query() });
     if (mine !== generation) return;
     const items = await Promise.all(posts.map((/** @type {Item} */ p) => render(p)));
     if (mine !== generation) return;
@@ -132,6 +134,9 @@ async function load() {
     if (offset === 0 && !performance.getEntriesByName('library-first-screen').length) performance.mark('library-first-screen');
     offset += posts.length;
     more.hidden = offset >= total;
+    // The counts come second: the posts should not wait for them.
+    const usage = await usageAnswer;
+    if (mine !== generation) return;
     const mb = usage.usedBytes === null ? '' : ` · ${(usage.usedBytes / 1e6).toFixed(1)} MB used`;
     const waiting = usage.pendingMedia + usage.retryingMedia;
     const pending = waiting ? ` · ${waiting} media files still to back up` : '';

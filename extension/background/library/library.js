@@ -15,9 +15,14 @@ const POST_URI = /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\
 /** Resolves when the core's search index holds every saved post. @type {Promise<void> | null} */
 let indexing = null;
 
+/** Whether the index holds every saved post (then listings come from it too: faster). */
+let indexReady = false;
+
 function ensureIndex() {
   indexing ??= Promise.all([store.allIndexRecords(), lib.load()]).then(([records]) => lib.indexLoad(records)).then(
-    () => {},
+    () => {
+      indexReady = true;
+    },
     (err) => {
       indexing = null;
       throw err;
@@ -211,10 +216,27 @@ export async function status({ posts }) {
  * @param {{query?: object}} request
  */
 export async function search({ query }) {
-  await ensureIndex();
-  const { total, uris } = lib.search(query ?? {});
-  const records = await store.getPosts(uris);
-  return { total, posts: records.filter(Boolean).map((r) => ({ uri: r.uri, savedAt: r.savedAt, entry: r.entry })) };
+  const q = /** @type {any} */ (query ?? {});
+  /** @type {{total: number, records: any[]}} */
+  let found;
+  if (isListing(q) && !indexReady) {
+    // Just the newest (or oldest) page while the index is not loaded yet: straight from
+    // IndexedDB's savedAt order (rebuilding the index after the worker slept takes seconds
+    // at 50,000 posts; it loads right after, not competing with this answer).
+    found = await store.page(q.order !== 'oldestFirst', Number(q.offset) || 0, q.limit === undefined ? 50 : Number(q.limit));
+    setTimeout(() => ensureIndex().catch(() => {}), 0);
+  } else {
+    await ensureIndex();
+    const { total, uris } = lib.search(q);
+    found = { total, records: (await store.getPosts(uris)).filter(Boolean) };
+  }
+  return { total: found.total, posts: found.records.map((r) => ({ uri: r.uri, savedAt: r.savedAt, entry: r.entry })) };
+}
+
+/** Whether a query filters nothing (only order and paging). @param {any} q */
+function isListing(q) {
+  const empty = (/** @type {unknown} */ v) => v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length);
+  return ['text', 'kinds', 'author', 'tag', 'since', 'until'].every((k) => empty(q[k]) || (k === 'text' && !String(q.text).trim()));
 }
 
 /**
@@ -260,11 +282,11 @@ export async function tags() {
 
 /** How much is saved and how much room the browser reports. */
 export async function usage() {
-  await ensureIndex();
   const estimate = await navigator.storage.estimate();
   const jobs = await store.jobCounts();
   return {
-    posts: lib.indexSize(),
+    // Counting 50,000 records in IndexedDB takes a while; the index knows once it is loaded.
+    posts: indexReady ? lib.indexSize() : await store.postCount(),
     pendingMedia: jobs.waiting,
     retryingMedia: jobs.retrying,
     failedMedia: jobs.failed,

@@ -122,6 +122,51 @@ export function getPosts(uris) {
   });
 }
 
+/** How many posts are saved. @returns {Promise<number>} */
+export function postCount() {
+  return transact(['posts'], 'readonly', (tx) => done(tx.objectStore('posts').count()));
+}
+
+/**
+ * One page of saved posts in saved order, and how many there are.
+ * @param {boolean} newestFirst
+ * @param {number} offset
+ * @param {number} limit
+ * @returns {Promise<{total: number, records: any[]}>}
+ */
+export function page(newestFirst, offset, limit) {
+  return transact(['posts'], 'readonly', async (tx) => {
+    const posts = tx.objectStore('posts');
+    const total = await done(posts.count());
+    /** @type {any[]} */
+    const records = [];
+    if (limit <= 0) return { total, records };
+    const index = /** @type {any} */ (posts.index('savedAt'));
+    if (typeof index.getAllRecords === 'function') {
+      // One request for the whole page, in either direction (Chrome 141+).
+      const all = await done(index.getAllRecords({ direction: newestFirst ? 'prev' : 'next', count: offset + limit }));
+      return { total, records: all.slice(offset).map((/** @type {any} */ r) => r.value) };
+    }
+    await new Promise((resolve, reject) => {
+      const request = posts.index('savedAt').openCursor(null, newestFirst ? 'prev' : 'next');
+      let skipped = offset <= 0;
+      request.onsuccess = () => {
+        const cursor = request.result;
+        if (!cursor) return resolve(null);
+        if (!skipped) {
+          skipped = true;
+          return cursor.advance(offset);
+        }
+        records.push(cursor.value);
+        if (records.length >= limit) return resolve(null);
+        cursor.continue();
+      };
+      request.onerror = () => reject(storageError(request.error));
+    });
+    return { total, records };
+  });
+}
+
 /** Saved posts with this record key (a handful at most). @param {string} rkey */
 export function postsWithRkey(rkey) {
   return transact(['posts'], 'readonly', (tx) => done(tx.objectStore('posts').index('rkey').getAll(rkey)));
