@@ -206,3 +206,39 @@ export function visibleRows(page) {
       })),
   );
 }
+
+/**
+ * The library's backed-up media files, as {file: sha256 hex}, read in the worker from the
+ * `skypanel-library` IndexedDB (to compare with what the seed uploaded).
+ * @param {Awaited<ReturnType<typeof launch>>} browser
+ * @returns {Promise<Record<string, string>>}
+ */
+export function libraryMediaHashes(browser) {
+  return browser.sw.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('skypanel-library');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const all = await new Promise((resolve) => {
+      const r = /** @type {IDBDatabase} */ (db).transaction('media').objectStore('media').getAll();
+      r.onsuccess = () => resolve(r.result);
+    });
+    /** @type {Record<string, string>} */
+    const out = {};
+    for (const m of /** @type {any[]} */ (all)) {
+      const digest = await crypto.subtle.digest('SHA-256', await m.blob.arrayBuffer());
+      out[m.file] = Array.from(new Uint8Array(digest), (x) => x.toString(16).padStart(2, '0')).join('');
+    }
+    return out;
+  });
+}
+
+/**
+ * A post's JSON exactly as the local AppView serves it now (the bytes inside getPosts).
+ * @param {string} uri
+ */
+export async function appviewPostText(uri) {
+  const body = await (await fetch(`${network().appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).text();
+  return body.slice(body.indexOf('[') + 1, body.lastIndexOf(']'));
+}

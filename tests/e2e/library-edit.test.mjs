@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { AtpAgent } from '@atproto/api';
-import { launch, network, sendFromPage } from './harness.mjs';
+import { appviewPostText, launch, network, sendFromPage } from './harness.mjs';
 
 const net = network();
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -78,12 +78,6 @@ async function waitListed(page, uris) {
   } catch {
     assert.deepEqual(await listed(page), want);
   }
-}
-
-/** The post's JSON exactly as the AppView serves it. @param {string} uri */
-async function appviewPostText(uri) {
-  const body = await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).text();
-  return body.slice(body.indexOf('[') + 1, body.lastIndexOf(']'));
 }
 
 test('saving five posts by four authors, with their media backed up', async () => {

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, launch, network, sendFromPage } from './harness.mjs';
+import { CHROMIUM, launch, libraryMediaHashes, network, sendFromPage } from './harness.mjs';
 
 const net = network();
 const work = mkdtempSync(join(tmpdir(), 'skypanel-zip-'));
@@ -44,28 +44,6 @@ async function postWith(actor, embedType) {
   const found = feed.find((/** @type {any} */ f) => f.post.embed?.$type === embedType);
   assert.ok(found, `${actor} has a post with ${embedType}`);
   return /** @type {string} */ (found.post.uri);
-}
-
-/** The library's media files as {file: sha256 hex}, read in the worker. */
-function mediaHashes(/** @type {Awaited<ReturnType<typeof launch>>} */ b) {
-  return b.sw.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const r = indexedDB.open('skypanel-library');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const all = await new Promise((resolve) => {
-      const r = /** @type {IDBDatabase} */ (db).transaction('media').objectStore('media').getAll();
-      r.onsuccess = () => resolve(r.result);
-    });
-    /** @type {Record<string, string>} */
-    const out = {};
-    for (const m of /** @type {any[]} */ (all)) {
-      const digest = await crypto.subtle.digest('SHA-256', await m.blob.arrayBuffer());
-      out[m.file] = Array.from(new Uint8Array(digest), (x) => x.toString(16).padStart(2, '0')).join('');
-    }
-    return out;
-  });
 }
 
 /**
@@ -220,7 +198,7 @@ test('Export .zip on the library page: the JSON, every backed-up file byte for b
   const done = new Set(inZip.posts.flatMap((/** @type {any} */ p) => p.media.filter((/** @type {any} */ m) => m.state === 'done').map((/** @type {any} */ m) => m.file)));
   const media = Object.fromEntries(exportedEntries.filter((e) => e.name.startsWith('media/')).map((e) => [e.name, sha256(e.data)]));
   assert.deepEqual(Object.keys(media).sort(), [...done].sort(), 'exactly the backed-up files');
-  assert.deepEqual(media, await mediaHashes(browser), 'the library\'s files, byte for byte');
+  assert.deepEqual(media, await libraryMediaHashes(browser), 'the library\'s files, byte for byte');
   let originals = 0;
   for (const upload of net.media) {
     const file = Object.keys(media).find((f) => f.startsWith(`media/${upload.cid}.`));
@@ -324,7 +302,7 @@ test('importing the .zip into a fresh profile restores the library exactly, with
 
     const again = await sendOn(page, 'library.export', { as: 'json' });
     assert.deepEqual(entryLines(again), entryLines(exportedJson), 'entries byte for byte');
-    assert.deepEqual(await mediaHashes(fresh), await mediaHashes(browser), 'the same media files, byte for byte');
+    assert.deepEqual(await libraryMediaHashes(fresh), await libraryMediaHashes(browser), 'the same media files, byte for byte');
 
     // Shown from the restored files.
     const carla = page.locator(`li[data-uri="${saved[0]}"]`);
@@ -370,7 +348,7 @@ test('a damaged or foreign .zip is refused with a clear message and changes noth
       assert.match((await message.textContent()) ?? '', expected, name);
       assert.equal(await message.getAttribute('class'), 'error');
       assert.equal((await sendOn(page, 'library.search', { query: {} })).total, 0, `${name}: no post added`);
-      assert.deepEqual(await mediaHashes(fresh), {}, `${name}: no media file written`);
+      assert.deepEqual(await libraryMediaHashes(fresh), {}, `${name}: no media file written`);
     }
 
     // The same archive compressed with deflate (as other zip tools make it) imports.
@@ -379,7 +357,7 @@ test('a damaged or foreign .zip is refused with a clear message and changes noth
     await page.getByTestId('library-import').setInputFiles(deflated);
     await message.filter({ hasText: 'Imported deflated.zip' }).waitFor();
     assert.match((await message.textContent()) ?? '', new RegExp(`${saved.length} added`));
-    assert.deepEqual(await mediaHashes(fresh), await mediaHashes(browser), 'deflated media unpacked byte for byte');
+    assert.deepEqual(await libraryMediaHashes(fresh), await libraryMediaHashes(browser), 'deflated media unpacked byte for byte');
     assert.deepEqual(fresh.errors, []);
   } finally {
     await fresh.close();

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AtpAgent } from '@atproto/api';
-import { launch, network, sendFromPage } from './harness.mjs';
+import { appviewPostText, launch, libraryMediaHashes, network, sendFromPage } from './harness.mjs';
 
 const net = network();
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -66,36 +66,6 @@ async function backupDone(timeoutMs = 30_000) {
     if (Date.now() - start > timeoutMs) assert.fail(`media backup still has ${usage.pendingMedia} files after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/** The library's media files, as {file: sha256 hex}, read in the worker. */
-function mediaHashes(/** @type {Awaited<ReturnType<typeof launch>>} */ b = browser) {
-  return b.sw.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const r = indexedDB.open('skypanel-library');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const all = await new Promise((resolve) => {
-      const r = /** @type {IDBDatabase} */ (db).transaction('media').objectStore('media').getAll();
-      r.onsuccess = () => resolve(r.result);
-    });
-    /** @type {Record<string, string>} */
-    const out = {};
-    for (const m of /** @type {any[]} */ (all)) {
-      const digest = await crypto.subtle.digest('SHA-256', await m.blob.arrayBuffer());
-      out[m.file] = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-    }
-    return out;
-  });
-}
-
-/** The post's JSON exactly as the AppView serves it now. @param {string} uri */
-async function appviewPostText(uri) {
-  const response = await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`);
-  const body = await response.text();
-  const start = body.indexOf('[') + 1;
-  return body.slice(start, body.lastIndexOf(']'));
 }
 
 /** The saved entry of a post. @param {string} uri */
@@ -152,7 +122,7 @@ test('media are backed up: the original image and avatar, byte for byte', async 
   const avatar = entry.media.find((/** @type {any} */ m) => m.kind === 'avatar');
   assert.equal(image.state, 'done');
   assert.equal(avatar.state, 'done');
-  const hashes = await mediaHashes();
+  const hashes = await libraryMediaHashes(browser);
   const uploaded = net.media.find((/** @type {any} */ m) => m.cid === image.cid);
   assert.ok(uploaded, 'the image is one the seed uploaded');
   assert.equal(hashes[image.file], uploaded.sha256, 'the backed-up image is the original upload');
@@ -190,7 +160,7 @@ test('a video is backed up as its original file; the worker killed mid-backup lo
   const video = entry.media.find((/** @type {any} */ m) => m.kind === 'video');
   assert.equal(video.state, 'done');
   const uploaded = net.media.find((/** @type {any} */ m) => m.cid === video.cid);
-  assert.equal((await mediaHashes())[video.file], uploaded.sha256, 'the original MP4, byte for byte');
+  assert.equal((await libraryMediaHashes(browser))[video.file], uploaded.sha256, 'the original MP4, byte for byte');
 });
 
 test('saving from a thread page, and the browser closed mid-backup loses nothing', async () => {
@@ -274,7 +244,7 @@ test('export → import into a fresh profile reproduces the library exactly', as
     const lines = (/** @type {string} */ text) => text.split('\n').filter((l) => l.startsWith('{"uri"')).map((l) => l.replace(/,$/, ''));
     assert.equal(lines(exported).length, 4);
     assert.deepEqual(lines(reexported).sort(), lines(exported).sort(), 'entries byte for byte');
-    assert.deepEqual(await mediaHashes(fresh), await mediaHashes(), 'the same media files, byte for byte');
+    assert.deepEqual(await libraryMediaHashes(fresh), await libraryMediaHashes(browser), 'the same media files, byte for byte');
   } finally {
     await fresh.close();
   }
