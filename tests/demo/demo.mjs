@@ -3,10 +3,11 @@
  * The offline demo: Chromium with SkyPanel loaded, on the bsky.app replica backed by the
  * local Bluesky network, signed in as the seeded viewer. Run it with `make demo`.
  *   node demo.mjs                 a visible browser; close it to stop
- *   node demo.mjs --screenshot D  headless; writes D/bsky.png and D/popup.png and exits
+ *   node demo.mjs --screenshot D  headless; writes D/bsky.png, popup.png, options.png and
+ *                                 library.png and exits
  */
 import { join } from 'node:path';
-import { launch, network, signInThroughOptions } from '../e2e/harness.mjs';
+import { launch, network, sendFromPage, signInThroughOptions } from '../e2e/harness.mjs';
 
 const shotDir = process.argv.includes('--screenshot') ? process.argv[process.argv.indexOf('--screenshot') + 1] : null;
 const net = network();
@@ -15,6 +16,12 @@ const browser = await launch({ headless: Boolean(shotDir), viewport: { width: 11
 // Point the extension at the local network and sign in as the seeded viewer, through its
 // own options page.
 const options = await signInThroughOptions(browser, 'alice');
+
+// A few saved posts, so the library has something to show (a photo, a link card, rich text).
+const firstBy = (/** @type {string} */ who) => net.log.find((/** @type {any} */ e) => e.kind === 'post' && e.by === who)?.uri;
+for (const uri of [firstBy('carla'), firstBy('bob'), net.log.find((/** @type {any} */ e) => e.by === 'dan' && e.kind === 'post')?.uri]) {
+  if (uri) await sendFromPage(options, 'library.save', { uri });
+}
 
 // The collapsed view on, as a user would have it after one click in the popup.
 await browser.sw.evaluate(() => chrome.storage.local.set({ collapsed: { enabled: true, mode: 'runs', threshold: 3 } }));
@@ -35,12 +42,19 @@ if (shotDir) {
     Number(Object.keys(await chrome.storage.session.get(null)).find((k) => k.startsWith('collapse:'))?.split(':')[1]),
   );
   const popup = await browser.openExtensionPage(`extension/popup/popup.html?tab=${tabId}`);
-  await popup.setViewportSize({ width: 330, height: 230 });
+  await popup.setViewportSize({ width: 330, height: 280 });
   await popup.getByTestId('popup-account').filter({ hasText: '@' }).waitFor();
   await popup.getByTestId('popup-tab-status').filter({ hasText: 'Active here' }).waitFor();
   await popup.screenshot({ path: join(shotDir, 'popup.png') });
   await options.setViewportSize({ width: 700, height: 560 });
   await options.screenshot({ path: join(shotDir, 'options.png') });
+  // The library, once the saved posts' media are backed up.
+  for (let i = 0; i < 120 && (await sendFromPage(options, 'library.usage')).value?.pendingMedia > 0; i++) await new Promise((r) => setTimeout(r, 250));
+  const library = await browser.openExtensionPage('extension/library/library.html');
+  await library.setViewportSize({ width: 760, height: 900 });
+  await library.locator('li[data-uri]').first().waitFor();
+  await library.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
+  await library.screenshot({ path: join(shotDir, 'library.png') });
   await browser.close();
   console.log(`screenshots written to ${shotDir}`);
 } else {
