@@ -352,6 +352,31 @@ test('a full disk: the save is refused with a clear error and not acknowledged',
   await page.close();
 });
 
+test('on a profile page every post gets a save button, and the collapsed view leaves it alone', async () => {
+  await browser.sw.evaluate(() => chrome.storage.local.set({ collapsed: { enabled: true, mode: 'runs', threshold: 3, everywhere: true } }));
+  try {
+    const page = await browser.openBsky(`/profile/${net.floods.posts.account}`);
+    const rows = page.locator(`[data-testid="postsFeed"] [data-testid="feedItem-by-${net.floods.posts.account}"]`);
+    await rows.first().locator('[data-skypanel-save]').waitFor();
+    const counts = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-testid="postsFeed"] [data-testid^="feedItem-by-"]')).map((r) => r.querySelectorAll('[data-skypanel-save]').length),
+    );
+    assert.ok(counts.length >= 12, `a flood of ${counts.length} rows`);
+    assert.deepEqual([...new Set(counts)], [1], 'one button per row');
+    // (Home stays mounted, hidden, behind the profile, folded as it was: only the profile counts.)
+    assert.equal(await page.locator('[data-testid="postsFeed"] :is([data-skypanel-group], [data-skypanel-folded])').count(), 0, 'profile pages are never folded');
+    const button = rows.filter({ hasText: '9/9 done!' }).locator('[data-skypanel-save]');
+    await button.click();
+    await pressed(button, 'true');
+    const { posts } = await send('library.search', { query: { text: '9/9 done' } });
+    assert.equal(posts.length, 1);
+    assert.equal(JSON.parse(posts[0].entry).post.author.handle, net.floods.posts.account);
+    await page.close();
+  } finally {
+    await browser.sw.evaluate(() => chrome.storage.local.set({ collapsed: { enabled: false } }));
+  }
+});
+
 test('no console errors', async () => {
   assert.deepEqual(browser.errors, []);
   const info = /** @type {any} */ (await browser.extensionInfo());

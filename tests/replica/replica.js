@@ -129,16 +129,18 @@
   }
 
   /** @param {any} post */
-  function postMeta(post) {
+  function postMeta(post, permalink = true) {
     const a = post.author;
     const profile = (/** @type {string} */ label) =>
       h('a', { href: `/profile/${a.handle}`, role: 'link', 'aria-label': 'View profile', 'data-no-underline': '1', dir: 'auto', class: 'css-146c3p1', 'aria-pressed': 'false' }, [label]);
     return view({ class: 'row meta' }, [view({ class: 'row' }, [
       view({}, [view({}, [view({ class: 'row' }, [profile(nameOf(a)), profile(`\u00a0@${a.handle}`)])])]),
       view({}, [
-        h('a', { href: `/profile/${a.handle}/post/${rkeyOf(post)}`, role: 'link', 'aria-label': longDate(post.indexedAt), 'data-tooltip': longDate(post.indexedAt), 'data-no-underline': '1', dir: 'auto', class: 'css-146c3p1 muted', 'aria-pressed': 'false' }, [
-          h('span', { class: 'css-146c3p1' }, ['· ']), ago(post.indexedAt),
-        ]),
+        permalink
+          ? h('a', { href: `/profile/${a.handle}/post/${rkeyOf(post)}`, role: 'link', 'aria-label': longDate(post.indexedAt), 'data-tooltip': longDate(post.indexedAt), 'data-no-underline': '1', dir: 'auto', class: 'css-146c3p1 muted', 'aria-pressed': 'false' }, [
+              h('span', { class: 'css-146c3p1' }, ['· ']), ago(post.indexedAt),
+            ])
+          : text({ class: 'css-146c3p1 muted' }, [longDate(post.indexedAt)]),
       ]),
     ])]);
   }
@@ -440,8 +442,17 @@
       }
       home.style.display = 'none';
       const m = location.pathname.match(/^\/profile\/([^/]+)\/post\/([^/]+)$/);
-      const screen = view({ 'data-replica-screen': m ? 'PostThread' : 'Other', style: 'display:flex' });
+      const profile = location.pathname.match(/^\/profile\/([^/]+)\/?$/);
+      const screen = view({ 'data-replica-screen': m ? 'PostThread' : profile ? 'Profile' : 'Other', style: 'display:flex' });
       main.append(screen);
+      if (profile) {
+        // A profile's posts: the same rows as the timeline, in a postsFeed list.
+        document.title = `@${decodeURIComponent(profile[1])} — Bluesky`;
+        const feed = new FeedPage('postsFeed', `/__replica/api/author?actor=${profile[1]}`);
+        screen.append(feed.el);
+        feed.start();
+        return;
+      }
       if (!m) {
         screen.append(view({ class: 'center' }, [text({}, [`Screen ${location.pathname} (not part of the replica)`])]));
         document.title = 'Bluesky';
@@ -455,8 +466,10 @@
           const chain = [];
           for (let t = thread.thread; t?.post; t = t.parent) chain.unshift(t.post);
           for (const p of chain) {
+            // As on bsky.app, the focused post (the last) has no permalink, only a plain date.
+            const focused = p === chain[chain.length - 1];
             list.append(view({}, [view({ 'data-testid': `postThreadItem-by-${p.author.handle}` }, [
-              view({ class: 'row' }, [avatar(p.author), view({ class: 'content' }, [postMeta(p), view({ 'data-testid': 'contentHider-post' }, [richText(p.record ?? {})]), embedView(p.embed), controls(p)])]),
+              view({ class: 'row' }, [avatar(p.author), view({ class: 'content' }, [postMeta(p, !focused), view({ 'data-testid': 'contentHider-post' }, [richText(p.record ?? {})]), embedView(p.embed), controls(p)])]),
             ])]));
           }
           screen.append(list);

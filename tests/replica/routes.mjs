@@ -59,6 +59,8 @@ export async function installReplica(context, net) {
         const feed = page.feed.filter((/** @type {any} */ i) => !i.reason && !i.reply).reverse();
         return cdn(JSON.stringify({ feed }));
       }
+      case '/__replica/api/author':
+        return cdn(await xrpc('app.bsky.feed.getAuthorFeed', { actor: q.actor, limit: q.limit, cursor: q.cursor }));
       case '/__replica/api/thread': {
         const did = q.actor.startsWith('did:') ? q.actor : JSON.parse(await xrpc('com.atproto.identity.resolveHandle', { handle: q.actor })).did;
         return cdn(await xrpc('app.bsky.feed.getPostThread', { uri: `at://${did}/app.bsky.feed.post/${q.rkey}` }));
