@@ -133,7 +133,8 @@ async function load() {
     // For `make bench`: navigation start → the first screen of posts on the page.
     if (offset === 0 && !performance.getEntriesByName('library-first-screen').length) performance.mark('library-first-screen');
     offset += posts.length;
-    more.hidden = offset >= total;
+    // `total` is null for a plain listing served before the search index was loaded.
+    more.hidden = total === null ? posts.length < PAGE : offset >= total;
     // The counts come second: the posts should not wait for them.
     const usage = await usageAnswer;
     if (mine !== generation) return;
@@ -141,7 +142,8 @@ async function load() {
     const waiting = usage.pendingMedia + usage.retryingMedia;
     const pending = waiting ? ` · ${waiting} media files still to back up` : '';
     const failed = usage.failedMedia ? ` · ${usage.failedMedia} could not be backed up` : '';
-    summary.textContent = `${total} of ${usage.posts} saved posts${mb}${pending}${failed}`;
+    const count = total === null ? usage.posts : total;
+    summary.textContent = `${count} of ${usage.posts} saved posts${mb}${pending}${failed}`;
   } catch (err) {
     say(`The library could not be read: ${/** @type {Error} */ (err).message}`, true);
   }

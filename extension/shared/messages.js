@@ -56,7 +56,7 @@
     },
     'library.search': {
       audience: 'extension',
-      doc: '{query: {text?, kinds?, author?, tag?, since?, until?, dates?, order?, offset?, limit?}} → {total, posts: [{uri, savedAt, entry}]} (entry: a skypanel.saved entry as JSON text)',
+      doc: '{query: {text?, kinds?, author?, tag?, since?, until?, dates?, order?, offset?, limit?}} → {total, posts: [{uri, savedAt, entry}]} (entry: a skypanel.saved entry as JSON text; total is null for an unfiltered listing answered before the search index has loaded)',
     },
     'library.edit': {
       audience: 'extension',

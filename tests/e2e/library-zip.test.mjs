@@ -347,7 +347,7 @@ test('a damaged or foreign .zip is refused with a clear message and changes noth
       await message.filter({ hasText: `${name} was not imported, and nothing changed` }).waitFor();
       assert.match((await message.textContent()) ?? '', expected, name);
       assert.equal(await message.getAttribute('class'), 'error');
-      assert.equal((await sendOn(page, 'library.search', { query: {} })).total, 0, `${name}: no post added`);
+      assert.equal((await sendOn(page, 'library.usage', {})).posts, 0, `${name}: no post added`);
       assert.deepEqual(await libraryMediaHashes(fresh), {}, `${name}: no media file written`);
     }
 

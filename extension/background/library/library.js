@@ -217,7 +217,7 @@ export async function status({ posts }) {
  */
 export async function search({ query }) {
   const q = /** @type {any} */ (query ?? {});
-  /** @type {{total: number, records: any[]}} */
+  /** @type {{total: number | null, records: any[]}} */
   let found;
   if (isListing(q) && !indexReady) {
     // Just the newest (or oldest) page while the index is not loaded yet: straight from
