@@ -388,6 +388,73 @@ test('on a profile page every post gets a save button, and the collapsed view le
   }
 });
 
+test('a video whose original is gone from its PDS is backed up from its HLS stream', async () => {
+  const agent = new AtpAgent({ service: net.pds });
+  await agent.login({ identifier: net.hostile.account, password: net.password });
+  // A minimal MP4 container (as the seed's video), so the PDS takes it as video/mp4.
+  const bytes = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2'), Buffer.from([0, 0, 0, 8]), Buffer.from('mdat'), Buffer.from('hls!')]);
+  const { data } = await agent.uploadBlob(bytes, { encoding: 'video/mp4' });
+  const { uri } = await agent.post({ text: 'A video whose blob will be missing', createdAt: new Date().toISOString(), embed: { $type: 'app.bsky.embed.video', video: data.blob } });
+  const cid = data.blob.ref.toString();
+  const visible = async () => (await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).json()).posts.length;
+  for (let i = 0; i < 100 && !(await visible()); i++) await new Promise((r) => setTimeout(r, 100));
+
+  // The reference network has no video service, and its PDS keeps every blob: in the worker
+  // only, answer getBlob for this video as a PDS that lost it would, and serve its stream.
+  await browser.sw.evaluate((videoCid) => {
+    const g = /** @type {any} */ (globalThis);
+    g.__fetch ??= g.fetch;
+    const stream = /** @type {Record<string, string>} */ ({
+      'playlist.m3u8': '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=640x360\n360p/video.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=1500000,RESOLUTION=1280x720\n720p/video.m3u8\n',
+      '360p/video.m3u8': '#EXTM3U\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2,\nlow0.m4s\n#EXT-X-ENDLIST\n',
+      '720p/video.m3u8': '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2,\nseg0.m4s\n#EXTINF:2,\nseg1.m4s\n#EXT-X-ENDLIST\n',
+      '720p/init.mp4': 'INIT',
+      '720p/seg0.m4s': 'SEG0',
+      '720p/seg1.m4s': 'SEG1',
+    });
+    g.fetch = (/** @type {any} */ input, /** @type {any} */ init) => {
+      const url = String(input.url ?? input);
+      if (url.includes('com.atproto.sync.getBlob') && url.includes(videoCid)) {
+        return Promise.resolve(new Response('{"error":"BlobNotFound","message":"Blob not found"}', { status: 400 }));
+      }
+      const at = url.indexOf(`/${videoCid}/`);
+      if (url.includes('/vid/') && at >= 0) {
+        const body = stream[url.slice(at + videoCid.length + 2)];
+        return Promise.resolve(body === undefined ? new Response('', { status: 404 }) : new Response(body));
+      }
+      return g.__fetch.call(globalThis, input, init);
+    };
+  }, cid);
+  try {
+    await send('library.save', { uri });
+    let video;
+    for (let i = 0; i < 120; i++) {
+      video = (await savedEntry(uri))?.media.find((/** @type {any} */ m) => m.kind === 'video');
+      if (video?.state !== 'pending') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(video?.state, 'done', JSON.stringify(video));
+    assert.equal(video.size, 12);
+    const stored = await browser.sw.evaluate(async (file) => {
+      const db = await new Promise((resolve) => {
+        const r = indexedDB.open('skypanel-library');
+        r.onsuccess = () => resolve(r.result);
+      });
+      const m = await new Promise((resolve) => {
+        const r = /** @type {IDBDatabase} */ (db).transaction('media').objectStore('media').get(file);
+        r.onsuccess = () => resolve(r.result);
+      });
+      return { text: await /** @type {any} */ (m).blob.text(), type: /** @type {any} */ (m).blob.type };
+    }, video.file);
+    assert.deepEqual(stored, { text: 'INITSEG0SEG1', type: 'video/mp4' }, 'the best variant, init section first, every segment in order');
+  } finally {
+    await browser.sw.evaluate(() => {
+      const g = /** @type {any} */ (globalThis);
+      g.fetch = g.__fetch;
+    });
+  }
+});
+
 test('no console errors', async () => {
   assert.deepEqual(browser.errors, []);
   const info = /** @type {any} */ (await browser.extensionInfo());

@@ -7,11 +7,12 @@
  *
  * Originals first: a blob with a cid is fetched with com.atproto.sync.getBlob from its
  * owner's PDS (found through the DID document), byte for byte what the author uploaded.
- * Only when that fails is the AppView's URL used (the CDN image, the thumbnail). A failed
- * download is retried with growing delays, up to MAX_ATTEMPTS.
+ * Only when that fails is the AppView's URL used (the CDN image, the thumbnail, a video's HLS
+ * stream). A failed download is retried with growing delays, up to MAX_ATTEMPTS.
  */
 import * as core from '../core.js';
 import * as accounts from '../accounts.js';
+import * as hls from './hls.js';
 import * as store from './store.js';
 import * as lib from './wasm.js';
 
@@ -77,12 +78,12 @@ async function download(job) {
       failures.push(`original: ${/** @type {Error} */ (err).message}`);
     }
   }
-  // The AppView's copy. A video's is an HLS playlist, not the video: not a backup.
-  if (job.url && job.kind !== 'video' && /^https?:\/\//.test(job.url)) {
+  // The AppView's copy: for a video, its HLS stream, downloaded whole (see hls.js).
+  if (job.url && /^https?:\/\//.test(job.url)) {
     try {
-      return await fetchBlob(job.url);
+      return job.kind === 'video' ? await hls.download(job.url, fetchOk) : await fetchBlob(job.url);
     } catch (err) {
-      failures.push(`copy: ${/** @type {Error} */ (err).message}`);
+      failures.push(`${job.kind === 'video' ? 'stream' : 'copy'}: ${/** @type {Error} */ (err).message}`);
     }
   }
   throw new Error(failures.join('; ') || 'nothing to download');
@@ -98,9 +99,14 @@ async function pds(did) {
   return url;
 }
 
-/** @param {string} url */
-async function fetchBlob(url) {
+/** A successful answer for `url`, or an error naming the status. @param {string} url */
+async function fetchOk(url) {
   const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), credentials: 'omit' });
   if (!response.ok) throw new Error(`${response.status} from ${new URL(url).host}`);
-  return response.blob();
+  return response;
+}
+
+/** @param {string} url */
+async function fetchBlob(url) {
+  return (await fetchOk(url)).blob();
 }
