@@ -92,6 +92,9 @@ const handlers = {
   'library.checkExport': (request) => library.checkExport(request),
 };
 
+/** Messages whose handlers never call the protocol core (see the message listener). */
+const WITHOUT_CORE = new Set(['library.status', 'library.search', 'library.usage', 'library.tags', 'library.export', 'library.checkExport', 'library.edit']);
+
 /**
  * Whether the sender is one of this extension's own pages (not a content script).
  * @param {chrome.runtime.MessageSender} sender
@@ -201,7 +204,9 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     sendResponse({ ok: false, error: { name: 'Forbidden', message: `${type} is only for SkyPanel's own pages` } });
     return false;
   }
-  core.ready
+  // Library reads need only IndexedDB and the library's own wasm: they do not wait for the
+  // protocol core to start (the library page's first screen after the worker slept).
+  (WITHOUT_CORE.has(type) ? Promise.resolve() : core.ready)
     .then(() => handler(message.payload ?? {}, sender))
     .then(
       (value) => sendResponse({ ok: true, value: value ?? null }),

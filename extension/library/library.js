@@ -122,8 +122,11 @@ async function loadTags() {
 async function load() {
   const mine = ++generation;
   try {
-    const usageAnswer = SkyPanel.send('library.usage');
-    const { total, posts } = await SkyPanel.send('library.search', { query: query() });
+    // The posts first: IndexedDB runs the two readers one after the other, and counting
+    // every saved post (for the summary) takes longer than reading a page of them.
+    const searched = SkyPanel.send('library.search', { query: query() });
+    const usageAnswer = searched.then(() => SkyPanel.send('library.usage'));
+    const { total, posts } = await searched;
     if (mine !== generation) return;
     const items = await Promise.all(posts.map((/** @type {Item} */ p) => render(p)));
     if (mine !== generation) return;
