@@ -88,6 +88,24 @@ function query() {
   return q;
 }
 
+/** Whether `q` is the first page of everything, in saved order (no words, no filters). @param {Record<string, unknown>} q */
+function isFirstListing(q) {
+  return q.offset === 0 && !String(q.text ?? '').trim() && !(/** @type {unknown[]} */ (q.kinds)).length &&
+    ['author', 'tag', 'since', 'until'].every((k) => q[k] === undefined);
+}
+
+/**
+ * The first page of the library read straight from its IndexedDB (this page shares the
+ * extension's origin): the first screen does not wait for the background worker to start
+ * (Chrome stops it when idle). Everything else goes through the worker and the core.
+ * @param {Record<string, unknown>} q
+ * @returns {Promise<{total: null, posts: Item[]}>}
+ */
+async function firstListing(q) {
+  const { records } = await store.page(q.order !== 'oldestFirst', 0, PAGE);
+  return { total: null, posts: records.map((r) => ({ uri: r.uri, savedAt: r.savedAt, entry: r.entry })) };
+}
+
 /** @param {string} text */
 function say(text, isError = false) {
   message.textContent = text;
@@ -124,7 +142,8 @@ async function load() {
   try {
     // The posts first: IndexedDB runs the two readers one after the other, and counting
     // every saved post (for the summary) takes longer than reading a page of them.
-    const searched = SkyPanel.send('library.search', { query: query() });
+    const q = query();
+    const searched = isFirstListing(q) ? firstListing(q) : SkyPanel.send('library.search', { query: q });
     const usageAnswer = searched.then(() => SkyPanel.send('library.usage'));
     const { total, posts } = await searched;
     if (mine !== generation) return;
