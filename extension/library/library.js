@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The library page: saved posts, searched by the core in the background, rendered from the
- * saved copies — offline, and after the post is gone from Bluesky. Backed-up media are read
- * straight from the library's IndexedDB (this page shares the extension's origin).
+ * saved copies (post-view.js) — offline, and after the post is gone from Bluesky — with their
+ * selection, editing, filters, export and import. Backed-up media and the first screen are
+ * read straight from the library's IndexedDB (this page shares the extension's origin).
  *
  * Everything shown comes from strangers: text goes in with textContent, links are made only
  * for http(s) URLs (rel=noopener noreferrer), and nothing is ever inserted as HTML.
@@ -17,6 +18,7 @@
 import * as core from '../background/core.js';
 import * as store from '../background/library/store.js';
 import * as archive from './archive.js';
+import { bskyUrl, el, link, postContent, revokeMedia } from './post-view.js';
 
 const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
 const PAGE = 30;
@@ -27,8 +29,6 @@ const summary = $('summary');
 const message = $('message');
 const more = /** @type {HTMLButtonElement} */ ($('more'));
 
-/** Object URLs made for this page's images, revoked when the list is redrawn. @type {string[]} */
-let objectUrls = [];
 let offset = 0;
 let generation = 0;
 /** The posts shown, by at-uri, as last read or edited (the entry text is what Undo puts back). @type {Map<string, Item>} */
@@ -37,24 +37,6 @@ const shown = new Map();
 const selected = new Set();
 
 /** @typedef {{uri: string, savedAt: number, entry: string}} Item */
-
-/**
- * @param {string} tag
- * @param {Record<string, string>} [attrs]
- * @param {(Node | string | null | undefined)[]} [children]
- */
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
-
-/** A link, only for http(s) URLs; anything else stays text. @param {string} href @param {(Node | string)[]} children */
-function link(href, children) {
-  if (!core.isSafeLink(href)) return el('span', {}, children);
-  return el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, children);
-}
 
 const field = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
 
@@ -115,8 +97,7 @@ function say(text, isError = false) {
 /** Redraws the list from the first page (the selection is cleared: it is of posts shown). */
 async function refresh() {
   offset = 0;
-  for (const u of objectUrls) URL.revokeObjectURL(u);
-  objectUrls = [];
+  revokeMedia();
   list.replaceChildren();
   shown.clear();
   selected.clear();
@@ -172,125 +153,16 @@ async function load() {
 }
 
 /**
- * A backed-up file as an object URL, else the original https URL, else null.
- * @param {any} media
- */
-async function source(media) {
-  if (!media) return null;
-  if (media.state === 'done') {
-    const file = await store.getMedia(media.file).catch(() => undefined);
-    if (file?.blob) {
-      const url = URL.createObjectURL(file.blob);
-      objectUrls.push(url);
-      return url;
-    }
-  }
-  return typeof media.url === 'string' && media.url.startsWith('https://') && media.kind !== 'video' ? media.url : null;
-}
-
-/** @param {any} media @param {string} alt */
-async function image(media, alt) {
-  const src = await source(media);
-  if (!src) return el('div', { class: 'missing' }, [alt ? `Image not backed up yet: ${alt}` : 'Image not backed up yet']);
-  return el('img', { src, alt: alt ?? '', loading: 'lazy', 'data-file': media.file });
-}
-
-/**
- * Text with links, mentions and tags from its facets (the core cuts it by UTF-8 offsets).
- * @param {any} record
- */
-function richText(record) {
-  const text = typeof record?.text === 'string' ? record.text : '';
-  const out = el('div', { class: 'text' });
-  /** @type {{text: string, kind: string, uri?: string, did?: string, tag?: string}[]} */
-  let segments;
-  try {
-    segments = core.richText(text, Array.isArray(record?.facets) ? record.facets : undefined);
-  } catch {
-    segments = [{ text, kind: 'plain' }];
-  }
-  for (const s of segments) {
-    if (s.kind === 'link' && s.uri) out.append(link(s.uri, [s.text]));
-    else if (s.kind === 'mention' && s.did) out.append(link(`https://bsky.app/profile/${encodeURIComponent(s.did)}`, [s.text]));
-    else if (s.kind === 'tag' && s.tag) out.append(link(`https://bsky.app/hashtag/${encodeURIComponent(s.tag)}`, [s.text]));
-    else out.append(s.text);
-  }
-  return out;
-}
-
-/** @param {string} uri */
-function bskyUrl(uri) {
-  const m = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([^/]+)$/.exec(uri);
-  return m ? `https://bsky.app/profile/${m[1]}/post/${m[2]}` : '';
-}
-
-/**
- * One saved post.
+ * One saved post, with its selection box and actions.
  * @param {Item} item
  */
 async function render(item) {
   /** @type {any} */
   const entry = JSON.parse(item.entry);
-  const post = entry.post ?? {};
-  const author = post.author ?? {};
-  /** @type {any[]} */
-  const media = Array.isArray(entry.media) ? entry.media : [];
-  const own = (/** @type {string} */ kind) => media.filter((m) => m.kind === kind && m.owner === author.did);
-  const others = (/** @type {string} */ kind) => media.filter((m) => m.kind === kind && m.owner !== author.did);
-
-  const avatarSrc = await source(media.find((m) => m.kind === 'avatar' && m.owner === author.did));
-  const avatar = avatarSrc ? el('img', { class: 'avatar', src: avatarSrc, alt: '' }) : el('div', { class: 'avatar' });
-  const state = entry.status?.state ?? 'unknown';
-  const created = typeof post.record?.createdAt === 'string' ? new Date(post.record.createdAt) : null;
-  const handle = String(author.handle ?? '');
-  const byAuthor = el('button', { type: 'button', class: 'linkish', title: `Show only posts by @${handle}` }, [`@${handle}`]);
-  byAuthor.addEventListener('click', () => setFilter('author', handle || String(author.did ?? '')));
-  const head = el('div', { class: 'head' }, [
-    el('span', { class: 'name' }, [String(author.displayName || author.handle || '')]),
-    byAuthor,
-    created && !Number.isNaN(created.getTime()) ? el('span', { class: 'muted' }, [created.toLocaleString()]) : null,
-    state === 'deleted' || state === 'blocked' ? el('span', { class: 'badge gone' }, [state === 'deleted' ? 'deleted on Bluesky' : 'blocked on Bluesky']) : null,
-  ]);
-
-  const body = el('div', {}, [head, richText(post.record)]);
-  const images = own('image');
-  if (images.length) body.append(el('div', { class: 'images' }, await Promise.all(images.map((m) => image(m, m.alt ?? '')))));
-  const video = own('video')[0];
-  if (video) {
-    const src = await source(video);
-    body.append(src ? el('video', { src, controls: '', preload: 'metadata', 'data-file': video.file }) : el('div', { class: 'missing' }, ['Video not backed up yet']));
-  }
-  const external = post.embed?.external ?? post.embed?.media?.external;
-  if (external && typeof external.uri === 'string') {
-    const thumb = own('linkThumbnail')[0];
-    body.append(link(external.uri, [
-      ...(thumb ? [await image(thumb, '')] : []),
-      el('strong', {}, [String(external.title ?? '')]),
-      el('div', { class: 'muted' }, [String(external.description ?? external.uri)]),
-    ]));
-    body.lastElementChild?.classList.add('card');
-  }
-  const quoted = post.embed?.record?.record ?? post.embed?.record;
-  if (quoted?.$type === 'app.bsky.embed.record#viewRecord' || quoted?.value) {
-    const quoteImages = others('image');
-    body.append(el('div', { class: 'quote' }, [
-      el('div', { class: 'head' }, [el('span', { class: 'name' }, [String(quoted.author?.displayName || quoted.author?.handle || '')]), el('span', { class: 'muted' }, [`@${String(quoted.author?.handle ?? '')}`])]),
-      richText(quoted.value),
-      quoteImages.length ? el('div', { class: 'images' }, await Promise.all(quoteImages.map((m) => image(m, m.alt ?? '')))) : null,
-    ]));
-  }
-  /** @type {string[]} */
-  const tags = Array.isArray(entry.tags) ? entry.tags.map(String) : [];
-  if (tags.length) {
-    body.append(el('div', { class: 'tags', 'data-testid': 'library-tags' }, tags.map((t) => {
-      const b = el('button', { type: 'button', class: 'badge', title: `Show only posts tagged #${t}` }, [`#${t}`]);
-      b.addEventListener('click', () => setFilter('tag', t));
-      return b;
-    })));
-  }
-  const note = typeof entry.note === 'string' ? entry.note : '';
-  if (note) body.append(el('p', { class: 'note', 'data-testid': 'library-note' }, [note]));
-
+  const { avatar, body, state, handle, tags, note } = await postContent(entry, {
+    onAuthor: (actor) => setFilter('author', actor),
+    onTag: (tag) => setFilter('tag', tag),
+  });
   const open = bskyUrl(item.uri);
   const remove = el('button', { type: 'button', class: 'secondary' }, ['Remove']);
   remove.addEventListener('click', () => removeWithUndo(item, li));
