@@ -261,6 +261,15 @@ test('export → import into a fresh profile reproduces the library exactly', as
   }
 });
 
+test('a file naming one post twice merges both copies into it', async () => {
+  const { posts } = await send('library.search', { query: { author: 'carla.test' } });
+  const entry = JSON.parse(posts[0].entry);
+  const copy = (/** @type {string[]} */ tags) => JSON.stringify({ ...entry, tags });
+  const file = `{"format":"skypanel.saved","version":1,"posts":[\n${copy(['one'])},\n${copy(['two'])}\n]}`;
+  assert.deepEqual(await send('library.import', { text: file }), { added: 0, merged: 2, skipped: 0 });
+  assert.deepEqual((await savedEntry(entry.uri)).tags, ['one', 'two'], 'the second copy merged into the first, not over it');
+});
+
 test('removing a post from the page button', async () => {
   const page = await browser.openBsky();
   const button = row(page, 'carla.test', 'Café con leche').locator('[data-skypanel-save]');
