@@ -31,6 +31,18 @@ function ensureIndex() {
   return indexing;
 }
 
+/**
+ * Applies a change to the search index — once it is loaded, if it is loaded or loading.
+ * Writes never start a load themselves: rebuilding the index reads every saved post
+ * (seconds at 50,000), and a load started later reads IndexedDB, which has the change.
+ * Changes are idempotent (upsert, remove), so one that lands in a load already under way is
+ * simply applied twice.
+ * @param {() => void} change
+ */
+function updateIndex(change) {
+  if (indexing) indexing.then(change, () => {});
+}
+
 /** @param {string} name @param {string} message */
 function fail(name, message) {
   const error = new Error(message);
@@ -106,14 +118,13 @@ export async function save(request) {
  */
 async function storeFetched(texts) {
   await lib.load();
-  await ensureIndex();
   const items = [];
   for (const text of texts) {
     const item = lib.entry(text, Date.now());
     const alreadyHave = await store.putPost(toRecord(item), jobsOf(item));
     // Files another saved post already backed up: mark them done in this entry too.
     if (alreadyHave.length) await markHave(item.uri, alreadyHave);
-    lib.indexUpsert(item.index);
+    updateIndex(() => lib.indexUpsert(item.index));
     items.push(item);
   }
   backup.kick().catch((err) => console.warn('SkyPanel: media backup stopped', err));
@@ -188,8 +199,7 @@ async function markHave(uri, files) {
 export async function remove(request) {
   const uri = await uriOf(request);
   await store.deletePost(uri);
-  await ensureIndex();
-  lib.indexRemove(uri);
+  updateIndex(() => lib.indexRemove(uri));
   return { uri, saved: false };
 }
 
@@ -201,13 +211,12 @@ export async function remove(request) {
  */
 export async function status({ posts }) {
   if (!Array.isArray(posts)) throw fail('InvalidInput', 'posts must be an array of {actor, rkey}');
-  return Promise.all(
-    posts.slice(0, 500).map(async (p) => {
-      const actor = String(p?.actor ?? '').toLowerCase();
-      const records = await store.postsWithRkey(String(p?.rkey ?? ''));
-      return records.some((r) => (actor.startsWith('did:') ? r.authorDid === actor : r.authorHandle === actor));
-    }),
-  );
+  const asked = posts.slice(0, 500);
+  const found = await store.postsWithRkeys(asked.map((p) => String(p?.rkey ?? '')));
+  return asked.map((p, i) => {
+    const actor = String(p?.actor ?? '').toLowerCase();
+    return found[i].some((r) => (actor.startsWith('did:') ? r.authorDid === actor : r.authorHandle === actor));
+  });
 }
 
 /**
@@ -269,8 +278,7 @@ export async function edit({ uri, tags, addTags, note }) {
     posts.put(toRecord(edited));
     return edited;
   });
-  await ensureIndex();
-  lib.indexUpsert(item.index);
+  updateIndex(() => lib.indexUpsert(item.index));
   return { uri, savedAt: item.index.savedAt, entry: item.entry };
 }
 
@@ -382,8 +390,7 @@ export async function importJson({ text }) {
       changed.push(item.index);
     }
   });
-  await ensureIndex();
-  for (const index of changed) lib.indexUpsert(index);
+  updateIndex(() => changed.forEach((index) => lib.indexUpsert(index)));
   backup.kick().catch((err) => console.warn('SkyPanel: media backup stopped', err));
   return report;
 }

@@ -168,9 +168,17 @@ export function page(newestFirst, offset, limit) {
   });
 }
 
-/** Saved posts with this record key (a handful at most). @param {string} rkey */
-export function postsWithRkey(rkey) {
-  return transact(['posts'], 'readonly', (tx) => done(tx.objectStore('posts').index('rkey').getAll(rkey)));
+/**
+ * The saved posts with each of these record keys (a handful at most each), in one
+ * transaction: a page of save buttons asks about 30 posts at a time.
+ * @param {string[]} rkeys
+ * @returns {Promise<any[][]>}
+ */
+export function postsWithRkeys(rkeys) {
+  return transact(['posts'], 'readonly', (tx) => {
+    const index = tx.objectStore('posts').index('rkey');
+    return Promise.all(rkeys.map((k) => done(index.getAll(k))));
+  });
 }
 
 /** Every post's search record, for building the index. @returns {Promise<object[]>} */
