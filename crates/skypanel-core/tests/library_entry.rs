@@ -3,48 +3,21 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use skypanel_core::library::facts::{KIND_IMAGES, KIND_LINK, KIND_QUOTE, KIND_VIDEO};
 use skypanel_core::library::{Availability, MediaKind, MediaRef, MediaState, SavedPost};
 
-fn read(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+mod common;
+use common::{library_posts, timeline_post_texts};
 
 /// The raw postView JSON of every post in timeline_50.json, by the end of its at-uri.
 fn timeline_posts() -> BTreeMap<String, String> {
-    #[derive(Deserialize)]
-    struct Item<'a> {
-        #[serde(borrow)]
-        post: &'a RawValue,
-    }
-    #[derive(Deserialize)]
-    struct Page<'a> {
-        #[serde(borrow)]
-        feed: Vec<Item<'a>>,
-    }
-    let text = read("timeline_50.json");
-    let page: Page<'_> = serde_json::from_str(&text).unwrap();
-    page.feed
-        .iter()
-        .map(|i| {
-            let v: serde_json::Value = serde_json::from_str(i.post.get()).unwrap();
-            (v["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(), i.post.get().to_owned())
+    timeline_post_texts()
+        .into_iter()
+        .map(|raw| {
+            let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+            (v["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(), raw)
         })
         .collect()
-}
-
-/// The raw postView JSON of the constructed posts in library_posts.json, by name.
-fn library_posts() -> BTreeMap<String, String> {
-    #[derive(Deserialize)]
-    struct Doc<'a> {
-        #[serde(borrow)]
-        posts: BTreeMap<String, &'a RawValue>,
-    }
-    let text = read("library_posts.json");
-    let doc: Doc<'_> = serde_json::from_str(&text).unwrap();
-    doc.posts.into_iter().map(|(k, v)| (k, v.get().to_owned())).collect()
 }
 
 fn save(raw: &str) -> SavedPost {

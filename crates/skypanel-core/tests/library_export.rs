@@ -2,10 +2,6 @@
 //! is refused with a clear message and changes nothing, and Markdown and CSV exports are
 //! safe with hostile posts.
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use skypanel_core::library::csv::cell;
 use skypanel_core::library::export::to_json;
 use skypanel_core::library::{
@@ -13,37 +9,17 @@ use skypanel_core::library::{
 };
 use skypanel_core::ErrorKind;
 
-const EXPORTED_AT: i64 = 1_741_000_000_000;
+mod common;
+use common::{library_posts, timeline_post_texts};
 
-fn read(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+const EXPORTED_AT: i64 = 1_741_000_000_000;
 
 /// Every distinct post of the captured timeline and of the constructed fixtures, raw.
 fn raw_posts() -> Vec<String> {
-    #[derive(Deserialize)]
-    struct Item<'a> {
-        #[serde(borrow)]
-        post: &'a RawValue,
-    }
-    #[derive(Deserialize)]
-    struct Page<'a> {
-        #[serde(borrow)]
-        feed: Vec<Item<'a>>,
-    }
-    #[derive(Deserialize)]
-    struct Doc<'a> {
-        #[serde(borrow)]
-        posts: BTreeMap<String, &'a RawValue>,
-    }
-    let timeline = read("timeline_50.json");
-    let constructed = read("library_posts.json");
-    let page: Page<'_> = serde_json::from_str(&timeline).unwrap();
-    let doc: Doc<'_> = serde_json::from_str(&constructed).unwrap();
     let mut out: Vec<String> = Vec::new();
-    for raw in page.feed.iter().map(|i| i.post.get()).chain(doc.posts.values().map(|p| p.get())) {
-        if !out.iter().any(|o| o == raw) {
-            out.push(raw.to_owned());
+    for raw in timeline_post_texts().into_iter().chain(library_posts().into_values()) {
+        if !out.contains(&raw) {
+            out.push(raw);
         }
     }
     out
