@@ -191,7 +191,7 @@
         view({}),
       ]),
       view({ class: 'row' }, [
-        button({ 'aria-label': 'Add to saved posts', 'data-testid': 'postBookmarkBtn' }),
+        button({ 'aria-label': post.viewer?.bookmarked ? 'Remove from saved posts' : 'Add to saved posts', 'data-testid': 'postBookmarkBtn' }),
         view({}, [button({ 'aria-label': 'Open share menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'data-testid': 'postShareBtn' })]),
         view({}, [button({ 'aria-label': 'Open post options menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'data-testid': 'postDropdownBtn' })]),
       ]),
@@ -241,6 +241,16 @@
         ]),
       ]),
     ]);
+    opensOnClick(item, post);
+    return view({ class: 'list-row' }, [h('div', {}, [item])]);
+  }
+
+  /**
+   * A post box navigates in JS when clicked (it has no href); links inside it go where they
+   * point, buttons do their own thing.
+   * @param {HTMLElement} item @param {any} post
+   */
+  function opensOnClick(item, post) {
     item.addEventListener('click', (ev) => {
       const target = /** @type {Element} */ (ev.target);
       const anchor = target.closest('a');
@@ -249,7 +259,35 @@
       const href = anchor?.getAttribute('href') ?? `/profile/${post.author.handle}/post/${rkeyOf(post)}`;
       app.navigate(href);
     });
-    return view({ class: 'list-row' }, [h('div', {}, [item])]);
+  }
+
+  /**
+   * One post as Post.tsx draws it — the rows of search results and of /saved: a
+   * `role=link` box with no testid and no label (the feed's `feedItem-by-*` testid is
+   * PostFeedItem's), its permalink in the meta line, its own action bar, and a content
+   * wrapper without the `contentHider-post` testid. No repost reason, no thread lines.
+   * @param {any} post postView
+   */
+  function postRow(post) {
+    const replyTo = String(post.record?.reply?.parent?.uri ?? '').split('/')[2];
+    const repliedTo = replyTo
+      ? view({ class: 'row muted' }, [text({}, ['Replied to ', h('a', { href: `/profile/${replyTo}`, role: 'link', 'data-no-underline': '1', class: 'css-146c3p1' }, [replyTo])])])
+      : null;
+    const item = view({ role: 'link', tabindex: '0', class: 'feed-item post-item' }, [
+      view({ class: 'hover' }),
+      view({ class: 'row post-layout' }, [
+        view({ class: 'post-avi' }, [avatar(post.author)]),
+        view({ class: 'content' }, [
+          postMeta(post),
+          repliedTo,
+          view({}, [view({}, [richText(post.record ?? {})]), embedView(post.embed)]),
+          controls(post),
+        ]),
+      ]),
+    ]);
+    opensOnClick(item, post);
+    // List.web's Row wraps each item in one View, nothing else.
+    return view({ class: 'list-row' }, [item]);
   }
 
   /**
@@ -399,6 +437,143 @@
     }
   }
 
+  /**
+   * A list of posts as List.web renders one outside the home feeds (search results, /saved):
+   * a zero-height detector, one Row per post, an infinite-scroll sentinel. Pages come from a
+   * replica API path with `cursor`; `rowsOf` turns one answer into rows.
+   */
+  class PostList {
+    /**
+     * @param {string} endpoint replica API path (with its own query)
+     * @param {(page: any, seen: Set<string>) => HTMLElement[]} rowsOf
+     * @param {string} emptyText shown when the first page has nothing
+     */
+    constructor(endpoint, rowsOf, emptyText) {
+      this.endpoint = endpoint;
+      this.rowsOf = rowsOf;
+      this.emptyText = emptyText;
+      this.cursor = /** @type {string | undefined} */ (undefined);
+      this.done = false;
+      this.loading = false;
+      this.started = false;
+      this.seen = new Set();
+      this.rows = view({}, [view({ class: 'above-fold' })]);
+      this.sentinel = view({ class: 'tail-sentinel' });
+      this.rows.append(this.sentinel);
+      this.el = view({}, [view({ style: 'position:fixed; inset:0; pointer-events:none; z-index:-1' }), view({ class: 'center' }, [this.rows])]);
+      this.observer = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) this.loadMore();
+      }, { rootMargin: '0px 0px 400% 0px' });
+    }
+
+    /** Loads the first page (once: a list is only queried when its tab is active). */
+    start() {
+      if (this.started) return Promise.resolve();
+      this.started = true;
+      this.observer.observe(this.sentinel);
+      return this.loadMore();
+    }
+
+    async loadMore() {
+      if (this.loading || this.done) return;
+      this.loading = true;
+      try {
+        const url = new URL(this.endpoint, location.origin);
+        url.searchParams.set('limit', String(PAGE_SIZE));
+        if (this.cursor) url.searchParams.set('cursor', this.cursor);
+        const res = await fetch(url);
+        if (!res.ok) throw new Error(`replica API ${res.status}`);
+        const page = await res.json();
+        const rows = this.rowsOf(page, this.seen);
+        if (!this.cursor && !rows.length) rows.push(view({ class: 'empty' }, [text({}, [this.emptyText])]));
+        const frag = document.createDocumentFragment();
+        frag.append(...rows);
+        this.rows.insertBefore(frag, this.sentinel);
+        this.cursor = page.cursor;
+        this.done = !page.cursor || rows.length === 0;
+      } finally {
+        this.loading = false;
+      }
+    }
+  }
+
+  /**
+   * The search screen (Search/Shell.tsx + SearchResults.tsx): `searchScreen`, a sticky
+   * header with the search input, then a Pager whose TabBar is given no testID — so its
+   * tabs really are `undefined-selector-<i>` — and one page per tab (Top, Latest, People,
+   * Feeds), hidden with display:none when not selected, each loaded only once selected and
+   * kept mounted after. Post results are Post.tsx rows (postRow).
+   * @param {HTMLElement} screen
+   * @param {string} q
+   */
+  function searchScreen(screen, q) {
+    document.title = q ? `${q} — Bluesky Search` : 'Search — Bluesky';
+    const input = /** @type {HTMLInputElement} */ (h('input', { type: 'text', dir: 'auto', 'data-testid': 'searchTextInput', 'aria-label': 'Search', placeholder: 'Search', enterkeyhint: 'search', autocomplete: 'off', class: 'search-input' }));
+    input.value = q;
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && input.value) app.navigate(`/search?q=${encodeURIComponent(input.value)}`);
+    });
+    const postRows = (/** @type {any} */ page, /** @type {Set<string>} */ seen) =>
+      (page.posts ?? []).filter((/** @type {any} */ p) => p?.author && !seen.has(p.uri) && seen.add(p.uri)).map(postRow);
+    const none = `No results found for ${q}`;
+    const api = (/** @type {string} */ sort) => `/__replica/api/search?q=${encodeURIComponent(q)}&sort=${sort}`;
+    // People and Feeds hold profile and feed cards, no posts: the replica shows them empty.
+    const lists = [new PostList(api('top'), postRows, none), new PostList(api('latest'), postRows, none), new PostList(api('top'), () => [], none), new PostList(api('top'), () => [], none)];
+    const pages = lists.map((l, i) => view({ style: i === 0 ? 'display:flex' : 'display:none' }, [l.el]));
+    const tabs = ['Top', 'Latest', 'People', 'Feeds'].map((label, i) => {
+      const tab = view({ role: 'tab', tabindex: '0', 'data-testid': `undefined-selector-${i}`, class: i === 0 ? 'selected' : '' }, [
+        view({}, [text({}, [label, view({ class: 'indicator', style: 'display:inline-flex' })])]),
+      ]);
+      tab.addEventListener('click', () => {
+        pages.forEach((p, j) => (p.style.display = j === i ? 'flex' : 'none'));
+        tabs.forEach((t, j) => t.classList.toggle('selected', j === i));
+        lists[i].start();
+      });
+      return tab;
+    });
+    screen.append(view({ 'data-testid': 'searchScreen' }, [
+      view({ style: 'position:sticky; top:0; z-index:10' }, [view({ class: 'center search-head' }, [
+        view({ class: 'row header' }, [text({ class: 'css-146c3p1 bold' }, ['Search'])]),
+        view({ class: 'search-bar' }, [input]),
+      ])]),
+      view({ style: 'display:none' }),
+      view({ style: 'display:flex' }, q ? [view({}, [
+        view({ class: 'center tabbar', style: 'position:sticky; top:0; z-index:10' }, [view({ class: 'row', role: 'tablist' }, [
+          view({ class: 'row', 'data-testid': 'undefined-selector' }, [view({ class: 'row' }, tabs)]),
+        ])]),
+        ...pages,
+      ])] : [view({ class: 'center empty' }, [text({}, ['Find posts, users, and feeds on Bluesky'])])]),
+    ]));
+    if (q) lists[0].start();
+  }
+
+  /**
+   * The /saved screen (Bookmarks/index.tsx): `bookmarksScreen`, a header "Saved Posts", and
+   * a List of Post.tsx rows from app.bsky.bookmark.getBookmarks (a bookmark whose post is
+   * gone shows "This post was deleted by its author" with a Remove button, no post box).
+   * @param {HTMLElement} screen
+   */
+  function savedScreen(screen) {
+    document.title = 'Saved Posts — Bluesky';
+    const rowsOf = (/** @type {any} */ page) =>
+      (page.bookmarks ?? []).map((/** @type {any} */ b) =>
+        b.item?.$type === 'app.bsky.feed.defs#postView' && b.item.author
+          ? postRow(b.item)
+          : view({ class: 'list-row' }, [view({ class: 'row gone' }, [
+              text({ class: 'css-146c3p1 muted' }, ['This post was deleted by its author']),
+              h('button', { role: 'button', type: 'button', class: 'css-175oi2r', 'aria-label': 'Remove from saved posts' }, [text({}, ['Remove'])]),
+            ])]),
+      );
+    const list = new PostList('/__replica/api/bookmarks', rowsOf, 'Nothing saved yet');
+    const back = h('button', { role: 'button', type: 'button', class: 'css-175oi2r back', 'aria-label': 'Go back' }, [svg()]);
+    back.addEventListener('click', () => history.back());
+    screen.append(view({ 'data-testid': 'bookmarksScreen' }, [
+      view({ class: 'center row header' }, [back, text({ class: 'css-146c3p1 bold' }, ['Saved Posts'])]),
+      list.el,
+    ]));
+    list.start();
+  }
+
   const app = {
     viewer: '',
     pagesLoaded: 0,
@@ -443,8 +618,12 @@
       home.style.display = 'none';
       const m = location.pathname.match(/^\/profile\/([^/]+)\/post\/([^/]+)$/);
       const profile = location.pathname.match(/^\/profile\/([^/]+)\/?$/);
-      const screen = view({ 'data-replica-screen': m ? 'PostThread' : profile ? 'Profile' : 'Other', style: 'display:flex' });
+      const search = location.pathname === '/search';
+      const saved = location.pathname === '/saved';
+      const screen = view({ 'data-replica-screen': m ? 'PostThread' : profile ? 'Profile' : search ? 'Search' : saved ? 'Bookmarks' : 'Other', style: 'display:flex' });
       main.append(screen);
+      if (search) return searchScreen(screen, new URLSearchParams(location.search).get('q') ?? '');
+      if (saved) return savedScreen(screen);
       if (profile) {
         // A profile's posts: the same rows as the timeline, in a postsFeed list.
         document.title = `@${decodeURIComponent(profile[1])} — Bluesky`;

@@ -61,6 +61,11 @@ export async function installReplica(context, net) {
       }
       case '/__replica/api/author':
         return cdn(await xrpc('app.bsky.feed.getAuthorFeed', { actor: q.actor, limit: q.limit, cursor: q.cursor }));
+      case '/__replica/api/search':
+        // The dev AppView's searchPosts is a case-sensitive substring match on the text.
+        return cdn(await xrpc('app.bsky.feed.searchPosts', { q: q.q, sort: q.sort, limit: q.limit, cursor: q.cursor }));
+      case '/__replica/api/bookmarks':
+        return cdn(await xrpc('app.bsky.bookmark.getBookmarks', { limit: q.limit, cursor: q.cursor }));
       case '/__replica/api/thread': {
         const did = q.actor.startsWith('did:') ? q.actor : JSON.parse(await xrpc('com.atproto.identity.resolveHandle', { handle: q.actor })).did;
         return cdn(await xrpc('app.bsky.feed.getPostThread', { uri: `at://${did}/app.bsky.feed.post/${q.rkey}` }));
