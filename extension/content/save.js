@@ -21,9 +21,11 @@
   if (!SkyPanel || ns.save) return;
 
   const POSTS = '[data-testid^="feedItem-by-"], [data-testid^="postThreadItem-by-"]';
+  /** Every post's own action bar has a reply button; a quoted post has no action bar. */
+  const OWN_ACTIONS = '[data-testid="replyBtn"]';
   const PERMALINK = /^\/profile\/([^/?#]+)\/post\/([^/?#]+)\/?$/;
   const SVG = 'http://www.w3.org/2000/svg';
-  const NOT_PERMALINK = '[data-testid="contentHider-post"], [role="link"][aria-label^="Post by"]';
+  const NOT_PERMALINK = '[data-testid="contentHider-post"], [data-testid="postText"], [role="link"][aria-label^="Post by"]';
 
   /** Buttons by post key (`handle/rkey`), to update every copy of a post at once. */
   /** @type {Map<string, Set<HTMLButtonElement>>} */
@@ -34,6 +36,39 @@
    * (a refreshed feed, a thread) needs no new question. */
   /** @type {Map<string, boolean>} */
   const known = new Map();
+
+  /**
+   * The post an element sits in. Feed, notification and thread items carry a testid; the
+   * rows of search results and of /saved (bsky.app's Post component) carry none: there the
+   * post is the `role=link` box around its own action bar. Quoted posts are `role=link`
+   * boxes too, but hold no action bar, so they are never taken for a post.
+   * @param {Element} el
+   * @returns {Element | null}
+   */
+  function postOf(el) {
+    const marked = el.closest(POSTS);
+    if (marked) return marked;
+    const box = el.closest('[role="link"]');
+    return box && box.querySelector(OWN_ACTIONS) ? box : null;
+  }
+
+  /**
+   * The posts in (or at) `root`, each once.
+   * @param {ParentNode} root
+   * @returns {Element[]}
+   */
+  function postsIn(root) {
+    if (root instanceof Element && root.matches(POSTS)) return [root];
+    /** @type {Set<Element>} */
+    const out = new Set(root.querySelectorAll(POSTS));
+    // Posts without a testid, found from their action bars (one reply button each).
+    for (const reply of root.querySelectorAll(OWN_ACTIONS)) {
+      if (reply.closest(POSTS)) continue;
+      const box = reply.closest('[role="link"]');
+      if (box) out.add(box);
+    }
+    return Array.from(out);
+  }
 
   /**
    * Which post an item shows: the author's handle (or DID) and the record key. Feed rows
@@ -172,8 +207,7 @@
   function decorate(root) {
     /** Posts whose state must be asked for, each once. @type {Map<string, {actor: string, rkey: string}>} */
     const fresh = new Map();
-    const items = root instanceof Element && root.matches(POSTS) ? [root] : Array.from(root.querySelectorAll(POSTS));
-    for (const item of items) {
+    for (const item of postsIn(root)) {
       if (seen.has(item)) continue;
       seen.add(item);
       const id = identify(item);
@@ -263,7 +297,8 @@
 
   /** The save shortcut: saves (never removes) the post that has the focus. */
   function saveFocused() {
-    const item = document.activeElement?.closest(POSTS);
+    const active = document.activeElement;
+    const item = active ? postOf(active) : null;
     const button = item?.querySelector('[data-skypanel-save]');
     if (!item || !(button instanceof HTMLButtonElement)) return;
     const id = identify(item);
