@@ -83,12 +83,12 @@ const handlers = {
   },
   'library.search': (request) => library.search(request),
   'library.usage': () => library.usage(),
-  'library.edit': (request) => library.edit(request),
+  'library.edit': (request) => library.edit(request).then(announced),
   'library.tags': () => library.tags(),
-  'library.recheck': (request) => library.recheck(request),
+  'library.recheck': (request) => library.recheck(request).then(announced),
   'library.importBookmarks': () => library.importBookmarks().then(announced),
   'library.export': (request) => library.exportFile(request),
-  'library.import': (request) => library.importJson(request),
+  'library.import': (request) => library.importJson(request).then(announced),
   'library.checkExport': (request) => library.checkExport(request),
 };
 
@@ -126,14 +126,20 @@ async function saveFocused(tab) {
 }
 
 /**
- * Tells every bsky.app tab showing save buttons that the library changed. Those tabs are
- * known from their 'library.status' questions (kept in session storage: no "tabs"
- * permission needed, and it survives worker restarts).
+ * Tells every bsky.app tab showing save buttons, and the extension's own pages (library tabs,
+ * the side panel), that the library changed. The tabs are known from their 'library.status'
+ * questions (kept in session storage: no "tabs" permission needed, and it survives worker
+ * restarts); the pages all hear one runtime broadcast.
  */
 async function announceLibraryChange() {
   const all = await chrome.storage.session.get(null);
   const ids = Object.keys(all).filter((k) => k.startsWith('save:')).map((k) => Number(k.slice(5)));
-  await Promise.all(ids.map((id) => chrome.tabs.sendMessage(id, { type: 'library.changed', payload: {} }).catch(() => {})));
+  const changed = { type: 'library.changed', payload: {} };
+  await Promise.all([
+    ...ids.map((id) => chrome.tabs.sendMessage(id, changed).catch(() => {})),
+    // No page open is not an error ("Receiving end does not exist").
+    chrome.runtime.sendMessage(changed).catch(() => {}),
+  ]);
 }
 
 // Named on the worker's global so tests can run the shortcuts' actions (Chrome offers no way

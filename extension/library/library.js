@@ -38,6 +38,12 @@ const selected = new Set();
 
 /** @typedef {{uri: string, savedAt: number, entry: string}} Item */
 
+/** Changes this page is making itself (their announcements are not redrawn again). */
+let ownWrites = 0;
+/** Whether the library changed elsewhere since the list was drawn. */
+let stale = false;
+let changedTimer = 0;
+
 const field = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
 
 /**
@@ -94,8 +100,14 @@ function say(text, isError = false) {
   message.className = isError ? 'error' : 'muted';
 }
 
-/** Redraws the list from the first page (the selection is cleared: it is of posts shown). */
-async function refresh() {
+/**
+ * Redraws the list from the first page (the selection is cleared: it is of posts shown).
+ * `keepPlace`: load as many posts as were shown and keep the scroll position (a change made
+ * elsewhere should not throw the reader back to the top).
+ */
+async function refresh({ keepPlace = false } = {}) {
+  const had = offset;
+  const scrolled = window.scrollY;
   offset = 0;
   revokeMedia();
   list.replaceChildren();
@@ -103,6 +115,10 @@ async function refresh() {
   selected.clear();
   updateSelection();
   await load();
+  if (keepPlace) {
+    while (offset < had && !more.hidden) await load();
+    window.scrollTo(0, scrolled);
+  }
   // After the first screen: the tags come from the search index, which may still be loading.
   loadTags();
 }
@@ -214,6 +230,7 @@ function toggleEditor(item, tags, note, body, opener) {
   if (open) {
     open.remove();
     opener.setAttribute('aria-expanded', 'false');
+    catchUp();
     return;
   }
   const id = `edit-${++editors}`;
@@ -237,6 +254,7 @@ function toggleEditor(item, tags, note, body, opener) {
     form.remove();
     opener.setAttribute('aria-expanded', 'false');
     opener.focus();
+    catchUp();
   };
   cancel.addEventListener('click', close);
   form.addEventListener('keydown', (e) => {
@@ -255,6 +273,7 @@ function toggleEditor(item, tags, note, body, opener) {
       /** @type {HTMLElement | null} */ (list.querySelector(`li[data-uri="${CSS.escape(item.uri)}"] [data-testid=library-edit]`))?.focus();
       say('Saved the tags and note.');
       loadTags();
+      catchUp();
     } catch (err) {
       save.removeAttribute('disabled');
       say(`Could not save the tags and note: ${/** @type {Error} */ (err).message}`, true);
@@ -288,6 +307,7 @@ function setFilter(which, value) {
 /** Brings the selection bar up to date with `selected`. */
 function updateSelection() {
   const n = selected.size;
+  if (n === 0) catchUp();
   $('selected-count').textContent = n ? `${n} selected` : '';
   $('bulk').hidden = n === 0;
   const all = field('select-all');
@@ -309,7 +329,7 @@ function updateSelection() {
 async function removeWithUndo(item, li) {
   try {
     const entry = shown.get(item.uri)?.entry ?? item.entry;
-    await SkyPanel.send('library.remove', { uri: item.uri });
+    await write('library.remove', { uri: item.uri });
     li.remove();
     forget(item.uri);
     offerUndo('Removed from the library.', [entry]);
@@ -338,7 +358,7 @@ function offerUndo(text, entries) {
     undo.setAttribute('disabled', '');
     try {
       const file = `{"format":"skypanel.saved","version":1,"posts":[\n${entries.join(',\n')}\n]}`;
-      await SkyPanel.send('library.import', { text: file });
+      await write('library.import', { text: file });
       say(entries.length === 1 ? 'Put back.' : `Put back ${entries.length} posts.`);
       await refresh();
     } catch (err) {
@@ -365,7 +385,7 @@ $('remove-selected').addEventListener('click', async () => {
   try {
     for (const uri of uris) {
       const entry = shown.get(uri)?.entry;
-      await SkyPanel.send('library.remove', { uri });
+      await write('library.remove', { uri });
       if (entry) removed.push(entry);
       list.querySelector(`li[data-uri="${CSS.escape(uri)}"]`)?.remove();
       forget(uri);
@@ -486,7 +506,7 @@ $('import').addEventListener('change', async (event) => {
       const media = restored ? ` ${restored} media files restored.` : '';
       say(`Imported ${file.name}: ${report.added} added, ${report.merged} merged, ${report.skipped} already there.${media}`);
     } else {
-      const report = await SkyPanel.send('library.import', { text: await file.text() });
+      const report = await write('library.import', { text: await file.text() });
       say(`Imported ${file.name}: ${report.added} added, ${report.merged} merged, ${report.skipped} already there.`);
     }
     await refresh();
@@ -531,5 +551,32 @@ $('search').addEventListener('submit', (e) => {
   refresh();
 });
 more.addEventListener('click', load);
+
+// Saves made elsewhere — bsky.app, the link menu, the shortcut, another library page — show
+// up here: the worker announces every change to the library. This page's own removals and
+// imports are drawn already; a change that arrives while posts are selected or a note is being
+// edited waits until that is done, so it never takes the reader's work away.
+/** Sends a change this page draws itself. @param {string} type @param {object} payload */
+async function write(type, payload) {
+  ownWrites++;
+  try {
+    return await SkyPanel.send(type, payload);
+  } finally {
+    ownWrites--;
+  }
+}
+const busy = () => selected.size > 0 || list.querySelector('form.edit') !== null;
+/** Redraws for a change made elsewhere, now or once the reader is done. */
+function catchUp() {
+  if (!stale || busy()) return;
+  stale = false;
+  clearTimeout(changedTimer);
+  changedTimer = setTimeout(() => refresh({ keepPlace: true }), 150);
+}
+chrome.runtime.onMessage.addListener((message) => {
+  if (message?.type !== 'library.changed' || ownWrites > 0) return;
+  stale = true;
+  catchUp();
+});
 
 core.ready.then(refresh, (err) => say(`SkyPanel's core did not start: ${err.message}`, true));

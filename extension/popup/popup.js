@@ -47,4 +47,15 @@ $('collapsed').addEventListener('change', async () => {
 chrome.storage.onChanged.addListener(() => renderTab());
 $('options').addEventListener('click', () => chrome.runtime.openOptionsPage());
 $('library').addEventListener('click', () => chrome.tabs.create({ url: chrome.runtime.getURL('extension/library/library.html') }));
+// sidePanel.open must run inside the click's user gesture: the window id is looked up beforehand.
+const currentWindow = chrome.windows.getCurrent();
+$('library-panel').addEventListener('click', () => {
+  currentWindow
+    .then((w) => chrome.sidePanel.open({ windowId: /** @type {number} */ (w.id) }))
+    .then(() => window.close())
+    .catch((err) => {
+      $('error').textContent = `The side panel did not open: ${err instanceof Error ? err.message : err}`;
+      $('error').hidden = false;
+    });
+});
 render();

@@ -108,11 +108,12 @@
 
   /**
    * Messages the service worker sends to a bsky.app tab's content script
-   * (chrome.tabs.sendMessage, `{type, payload}`, no answer expected).
+   * (chrome.tabs.sendMessage, `{type, payload}`, no answer expected); 'library.changed' also
+   * goes to the extension's own pages (chrome.runtime.sendMessage).
    * @type {Record<string, string>}
    */
   const TAB_MESSAGES = {
-    'library.changed': '{} — the library changed (a save from the link menu or another tab): refresh the save buttons',
+    'library.changed': '{} — the library changed (a save, removal, edit, import or re-check): refresh the save buttons, and the library pages',
     'save.focused': '{} — the save shortcut was pressed: save the post that has the focus',
   };
 
