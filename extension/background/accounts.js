@@ -30,13 +30,8 @@ export async function saveSettings(changes) {
   for (const key of /** @type {(keyof Settings)[]} */ (Object.keys(DEFAULT_SETTINGS))) {
     const value = changes[key];
     if (value === undefined) continue;
-    const url = String(value).trim().replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/?#\s@]+$/.test(url)) {
-      const error = new Error(`'${url}' is not a service URL; use something like https://bsky.social`);
-      error.name = 'InvalidInput';
-      throw error;
-    }
-    next[key] = url;
+    // The core's own rule (the one every call it makes is checked by); throws InvalidInput.
+    next[key] = core.normalizeService(String(value));
   }
   await vault.put('settings', next);
   return next;

@@ -44,6 +44,9 @@ export const parseFeedPage = (json) => wasm.parseFeedPage(json);
 /** @param {string} uri @returns {boolean} whether SkyPanel makes it a link (http(s) only) */
 export const isSafeLink = (uri) => wasm.isSafeLink(uri);
 
+/** The service URL, checked and normalised by the core's rule (throws InvalidInput). @param {string} url @returns {string} */
+export const normalizeService = (url) => wasm.normalizeService(url);
+
 /** @param {string} text @param {object[] | undefined} facets */
 export const richText = (text, facets) => JSON.parse(wasm.richText(text, facets ? JSON.stringify(facets) : ''));
 

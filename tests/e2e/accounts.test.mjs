@@ -58,6 +58,18 @@ test('an unknown handle and an unreachable PDS each get their own message', asyn
   assert.equal((await send('accounts.list')).value.accounts.length, 1, 'failed sign-ins store nothing');
 });
 
+test('service settings are checked by the core\'s rule: a bad URL is refused and changes nothing', async () => {
+  const before = (await send('settings.get')).value;
+  for (const bad of ['bsky.social', 'ftp://pds.example', 'https://pds.example/xrpc', 'https://a\tb', 'https://u@pds.example']) {
+    const answer = await send('settings.set', { appviewUrl: bad });
+    assert.equal(answer.error?.name, 'InvalidInput', bad);
+    assert.match(answer.error?.message ?? '', /is not a service URL; use something like https:\/\/bsky\.social/);
+  }
+  assert.deepEqual((await send('settings.get')).value, before, 'nothing saved');
+  const saved = await send('settings.set', { appviewUrl: ` ${before.appviewUrl}/ ` });
+  assert.equal(saved.value.appviewUrl, before.appviewUrl, 'spaces and the trailing slash are dropped');
+});
+
 test('a second account becomes active; switching and signing out work from the page', async () => {
   await options.fill('#identifier', 'bob.test');
   await options.fill('#password', net.password);

@@ -150,6 +150,14 @@ pub fn parse_feed_page(json: &str) -> Result<u32, JsValue> {
     Ok(page.feed.len() as u32)
 }
 
+/// Checks and normalises a service URL (`https://host[:port]`, no path, no trailing slash),
+/// as the core does for every service it calls: the options page's settings are checked by
+/// the same rule.
+#[wasm_bindgen(js_name = normalizeService)]
+pub fn normalize_service(service: &str) -> Result<String, JsValue> {
+    skypanel_core::xrpc::normalize_service(service).map_err(core_error)
+}
+
 /// Whether SkyPanel makes `uri` a clickable link (http and https only).
 #[wasm_bindgen(js_name = isSafeLink)]
 pub fn is_safe_link(uri: &str) -> bool {

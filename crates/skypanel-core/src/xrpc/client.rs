@@ -89,7 +89,8 @@ pub fn normalize_service(service: &str) -> Result<String, Error> {
     let service = service.trim().trim_end_matches('/');
     let scheme_ok = service.starts_with("https://") || service.starts_with("http://");
     let host = service.split_once("://").map(|(_, h)| h).unwrap_or("");
-    if !scheme_ok || host.is_empty() || host.contains(['?', '#', ' ', '/', '@']) {
+    let bad_char = |c: char| matches!(c, '?' | '#' | '/' | '@') || c.is_whitespace();
+    if !scheme_ok || host.is_empty() || host.contains(bad_char) {
         return Err(Error::InvalidInput(format!(
             "'{service}' is not a service URL; use something like https://bsky.social"
         )));

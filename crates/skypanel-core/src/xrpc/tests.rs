@@ -69,7 +69,17 @@ fn client(script: &Script) -> Client<&Script> {
 #[test]
 fn rejects_service_urls_that_are_not_urls() {
     let s = Script::default();
-    for bad in ["", "bsky.social", "ftp://x", "https://", "https://a b", "https://x/path", "https://u@x"] {
+    for bad in [
+        "",
+        "bsky.social",
+        "ftp://x",
+        "https://",
+        "https://a b",
+        "https://a\tb",
+        "https://x/path",
+        "https://u@x",
+        "https://x?q",
+    ] {
         let err = Client::new(&s, bad).err().unwrap();
         assert!(matches!(err, Error::InvalidInput(_)), "{bad}: {err:?}");
     }
