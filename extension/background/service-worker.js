@@ -77,6 +77,12 @@ const handlers = {
   'api.call': (op) => accounts.call(op),
   'library.save': (id) => library.save(id).then(announced),
   'library.remove': (id) => library.remove(id).then(announced),
+  'library.cancel': (request) => library.cancelQueued(request).then(announced),
+  'library.queue': () => library.queued(),
+  async 'library.retryQueued'({ id }) {
+    await resumeSaves({ now: true, failedToo: true, id: typeof id === 'string' ? id : undefined });
+    return library.queued();
+  },
   async 'library.status'(request, sender) {
     if (sender.tab?.id !== undefined) await chrome.storage.session.set({ [`save:${sender.tab.id}`]: true });
     return library.status(request);
@@ -93,7 +99,7 @@ const handlers = {
 };
 
 /** Messages whose handlers never call the protocol core (see the message listener). */
-const WITHOUT_CORE = new Set(['library.status', 'library.search', 'library.usage', 'library.tags', 'library.export', 'library.checkExport', 'library.edit']);
+const WITHOUT_CORE = new Set(['library.status', 'library.search', 'library.usage', 'library.tags', 'library.export', 'library.checkExport', 'library.edit', 'library.cancel', 'library.queue']);
 
 /**
  * Whether the sender is one of this extension's own pages (not a content script).
@@ -191,11 +197,29 @@ chrome.contextMenus.onClicked.addListener((info) => {
 // or (below) any message. Jobs live in IndexedDB, so nothing depends on this worker living.
 const resumeBackup = () =>
   core.ready.then(() => backup.kick()).catch((err) => console.warn('SkyPanel: media backup stopped', err));
+// Queued saves likewise (all of them at once when the browser starts), and the media of
+// removed posts are deleted once their Undo window has passed.
+/** @param {{now?: boolean, id?: string, failedToo?: boolean}} [options] */
+const resumeSaves = (options) =>
+  core.ready
+    .then(() => library.retryQueued(options))
+    .then((changed) => (changed ? announceLibraryChange() : undefined))
+    .catch((err) => console.warn('SkyPanel: queued saves stopped', err));
+const sweepOrphans = () => library.sweepOrphans().catch((err) => console.warn('SkyPanel: deleting unused media stopped', err));
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === backup.ALARM) resumeBackup();
+  if (alarm.name === library.SAVE_ALARM) resumeSaves();
+  if (alarm.name === library.ORPHAN_ALARM) sweepOrphans();
 });
-chrome.runtime.onStartup.addListener(resumeBackup);
+chrome.runtime.onStartup.addListener(() => {
+  resumeBackup();
+  resumeSaves({ now: true });
+});
 resumeBackup();
+resumeSaves();
+sweepOrphans();
+// For tests: the Undo window lasts minutes; a test sweeps as if it had passed.
+/** @type {any} */ (globalThis).skypanelLibrary = { sweepOrphans: library.sweepOrphans };
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   chrome.storage.session.remove([`tab:${tabId}`, `collapse:${tabId}`, `save:${tabId}`]);

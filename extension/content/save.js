@@ -7,7 +7,9 @@
  *
  * Page hooks (a public test contract, see README "Test contract"):
  *   [data-skypanel-save] — the button, inside the post it belongs to, with
- *   aria-pressed = "true" (in the library) or "false".
+ *   aria-pressed = "true" (in the library) or "false"; data-skypanel-save-state = "saved",
+ *   "unsaved", "pending" (queued until Bluesky answers; still aria-pressed="false") or
+ *   "failed" (a queued save refused when tried again).
  *
  * Like the rest of the content script: cheap (one observer, work batched per frame, each
  * post decorated once), defensive (a post it cannot identify gets no button), and it never
@@ -34,7 +36,7 @@
   const seen = new WeakSet();
   /** Whether each post (by key) is in the library, as last answered: a post shown again
    * (a refreshed feed, a thread) needs no new question. */
-  /** @type {Map<string, boolean>} */
+  /** @type {Map<string, SaveState>} */
   const known = new Map();
 
   /**
@@ -132,14 +134,33 @@
   }
 
   /**
-   * @param {HTMLButtonElement} button
-   * @param {boolean} saved
+   * A post's state as the background tells it: saved (true), not (false), a save queued until
+   * Bluesky answers ('pending'), or a queued save refused when tried again ('failed').
+   * @typedef {boolean | 'pending' | 'failed'} SaveState
    */
-  function show(button, saved) {
-    button.setAttribute('aria-pressed', String(saved));
-    const label = saved ? 'Saved in SkyPanel — click to remove the copy' : 'Save a private copy with SkyPanel';
-    button.setAttribute('aria-label', label);
-    button.title = label;
+
+  /** @type {Record<string, string>} */
+  const LABELS = {
+    saved: 'Saved in SkyPanel — click to remove the copy',
+    pending: 'Queued — will save when Bluesky answers (click to cancel)',
+    failed: 'SkyPanel could not save this post when it tried again (the library page says why) — click to try again',
+    unsaved: 'Save a private copy with SkyPanel',
+  };
+
+  /**
+   * Shows a state. aria-pressed is "true" only once the copy is stored (the test contract);
+   * a queued save is data-skypanel-save-state="pending".
+   * @param {HTMLButtonElement} button
+   * @param {SaveState} state
+   */
+  function show(button, state) {
+    const name = state === true ? 'saved' : state === 'pending' || state === 'failed' ? state : 'unsaved';
+    button.setAttribute('aria-pressed', String(state === true));
+    button.setAttribute('data-skypanel-save-state', name);
+    if (name === 'failed') button.setAttribute('data-skypanel-error', '');
+    else if (name !== 'unsaved') button.removeAttribute('data-skypanel-error');
+    button.setAttribute('aria-label', LABELS[name]);
+    button.title = LABELS[name];
   }
 
   /** @param {{actor: string, rkey: string}} id */
@@ -154,28 +175,36 @@
       // The row navigates on click: this click is ours alone.
       event.preventDefault();
       event.stopPropagation();
-      toggle(button, id);
+      toggle(button, id, true);
     });
     return button;
   }
 
   /**
+   * Saves, removes the copy, or (a click on a queued save) cancels the queued save.
    * @param {HTMLButtonElement} button
    * @param {{actor: string, rkey: string}} id
+   * @param {boolean} [clicked] only a click cancels; the shortcut leaves a queued save be
    */
-  async function toggle(button, id) {
+  async function toggle(button, id, clicked = false) {
     if (button.getAttribute('aria-busy') === 'true') return;
-    const saving = button.getAttribute('aria-pressed') !== 'true';
+    const state = button.getAttribute('data-skypanel-save-state');
+    const action = state === 'saved' ? 'remove' : state === 'pending' ? 'cancel' : 'save';
+    if (action === 'cancel' && !clicked) return;
     button.setAttribute('aria-busy', 'true');
     button.removeAttribute('data-skypanel-error');
     try {
-      await SkyPanel.send(saving ? 'library.save' : 'library.remove', id);
-      known.set(key(id), saving);
-      for (const b of buttons.get(key(id)) ?? []) show(b, saving);
+      const answer = await SkyPanel.send(`library.${action}`, id);
+      /** @type {SaveState} */
+      const now = action !== 'save' ? false : answer?.saved === true ? true : answer?.queued ? 'pending' : false;
+      known.set(key(id), now);
+      for (const b of buttons.get(key(id)) ?? []) show(b, now);
     } catch (err) {
       const message = /** @type {Error} */ (err)?.message ?? String(err);
       button.setAttribute('data-skypanel-error', '');
-      button.title = `SkyPanel could not ${saving ? 'save' : 'remove'} this post: ${message}`;
+      const what = action === 'cancel' ? 'cancel the queued save of' : action;
+      button.title = `SkyPanel could not ${what} this post: ${message}`;
+      button.setAttribute('aria-label', button.title);
     } finally {
       button.removeAttribute('aria-busy');
     }
@@ -231,14 +260,15 @@
    */
   async function refresh(posts, every = false) {
     try {
-      /** @type {boolean[]} */
-      const saved = await SkyPanel.send('library.status', { posts });
+      /** @type {SaveState[]} */
+      const states = await SkyPanel.send('library.status', { posts });
       posts.forEach((id, i) => {
         const k = key(id);
-        const state = saved[i] === true;
+        const answer = states[i];
+        const state = answer === true || answer === 'pending' || answer === 'failed' ? answer : false;
         known.set(k, state);
-        // Buttons made before the answer start as "not saved": only a saved post needs a change.
-        if (state || every) for (const b of buttons.get(k) ?? []) show(b, state);
+        // Buttons made before the answer start as "not saved": only other states need a change.
+        if (state !== false || every) for (const b of buttons.get(k) ?? []) show(b, state);
       });
     } catch {
       // The background is restarting or the library is unavailable: buttons stay "not saved".

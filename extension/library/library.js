@@ -354,6 +354,8 @@ function offerUndo(text, entries) {
   const undo = el('button', { type: 'button', class: 'secondary', 'data-testid': 'library-undo' }, ['Undo']);
   message.replaceChildren(`${text} `, undo);
   message.className = 'muted';
+  // The removed posts' media files are kept only this long (then deleted unless put back).
+  setTimeout(() => undo.isConnected && !undo.hasAttribute('disabled') && undo.remove(), store.UNDO_MS);
   undo.addEventListener('click', async () => {
     undo.setAttribute('disabled', '');
     try {

@@ -47,12 +47,18 @@
     },
     'library.save': {
       audience: 'any',
-      doc: '{actor, rkey} | {uri} → {uri, saved: true}, answered once the copy is on disk (its media are backed up after); fetched signed in through the PDS, else from the public AppView',
+      doc: "{actor, rkey} | {uri}, tags?, note? → {uri, saved: true}, answered once the copy is on disk (its media are backed up after); fetched signed in through the PDS, else from the public AppView. When Bluesky does not answer (offline, 5xx, 429, PDS down) → {uri | null, saved: false, queued: true, error}: queued in IndexedDB and tried again (30 s, 1 min, … up to 1 h); 'library.changed' when it lands. Deleted, blocked or malformed: an error, not queued",
     },
-    'library.remove': { audience: 'any', doc: '{actor, rkey} | {uri} → {uri, saved: false}' },
+    'library.remove': { audience: 'any', doc: '{actor, rkey} | {uri} → {uri, saved: false}; media no other post names are deleted after the Undo window (5 min)' },
+    'library.cancel': { audience: 'any', doc: '{actor, rkey} | {uri} | {id} → {cancelled: n} — drops the queued save of a post (or queue entry `id`), no network' },
+    'library.queue': {
+      audience: 'extension',
+      doc: '{} → [{id, actor, rkey, uri, tags, note, queuedAt, attempts, nextAt, error, failed}] — queued saves, oldest first (failed: refused when tried again; nextAt null)',
+    },
+    'library.retryQueued': { audience: 'extension', doc: '{id?} → library.queue answer — tries the queued saves (or one) now, refused ones too' },
     'library.status': {
       audience: 'any',
-      doc: '{posts: [{actor, rkey}]} → [boolean] — which are in the library (no network)',
+      doc: "{posts: [{actor, rkey}]} → [true | false | 'pending' | 'failed'] — in the library, not, a queued save waiting, or a queued save refused when tried again (no network)",
     },
     'library.search': {
       audience: 'extension',
@@ -71,7 +77,7 @@
       audience: 'extension',
       doc: "{} → {added, already, unavailable}; copies the signed-in account's Bluesky bookmarks into the library (fetched fresh, media backed up)",
     },
-    'library.usage': { audience: 'extension', doc: '{} → {posts, pendingMedia (not tried yet), retryingMedia (failed, queued again), failedMedia (given up), usedBytes, quotaBytes}' },
+    'library.usage': { audience: 'extension', doc: '{} → {posts, queuedSaves, failedSaves, pendingMedia (not tried yet), retryingMedia (failed, queued again), failedMedia (given up), usedBytes, quotaBytes}' },
     'library.export': {
       audience: 'extension',
       doc: "{uris?, as?: 'json'|'markdown'|'csv'} → the file's text (skypanel.saved JSON by default), of everything or of the posts named",

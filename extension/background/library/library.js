@@ -12,6 +12,21 @@ import * as store from './store.js';
 
 const POST_URI = /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._~:-]{1,512})$/;
 
+/** The alarm that wakes the worker to try queued saves again. */
+export const SAVE_ALARM = 'skypanel-saves';
+/** The alarm that deletes removed posts' media once the Undo window has passed. */
+export const ORPHAN_ALARM = 'skypanel-orphans';
+
+/**
+ * Errors that mean Bluesky did not answer this time (offline, a server down or failing, a
+ * rate limit): a save failing so is queued and tried again. Anything else (deleted, blocked,
+ * a malformed answer, a full disk) is refused at once.
+ */
+const TRANSIENT = new Set(['NetworkError', 'Timeout', 'ServerError', 'RateLimited']);
+
+/** 30 s, 1 min, 2 min, … up to an hour between tries. @param {number} attempts tries so far */
+const retryDelay = (attempts) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+
 /** Resolves when the core's search index holds every saved post. @type {Promise<void> | null} */
 let indexing = null;
 
@@ -95,20 +110,180 @@ function jobsOf(item) {
 }
 
 /**
+ * The post a save request names, without any network call: {actor, rkey} (actor a handle,
+ * lowercased, or a DID) and its at-uri when the request gave one.
+ * @param {{actor?: unknown, rkey?: unknown, uri?: unknown}} request
+ */
+function postOf({ actor, rkey, uri }) {
+  if (typeof uri === 'string') {
+    const m = POST_URI.exec(uri);
+    if (!m) throw fail('InvalidInput', `'${uri}' is not the at-uri of a post`);
+    return { actor: m[1], rkey: m[2], uri };
+  }
+  const a = String(actor ?? '').trim().toLowerCase();
+  const k = String(rkey ?? '').trim();
+  if (!a || !/^[A-Za-z0-9._~:-]{1,512}$/.test(k)) throw fail('InvalidInput', 'a post is named by {actor, rkey} or {uri}');
+  return { actor: a, rkey: k, uri: null };
+}
+
+/** @param {{tags?: unknown, note?: unknown}} request @returns {{tags: string[], note: string}} */
+function wishesOf({ tags, note }) {
+  return { tags: Array.isArray(tags) ? tags.map(String) : [], note: typeof note === 'string' ? note : '' };
+}
+
+/**
  * Saves a post: fetches it (signed in through the PDS, else from the public AppView), stores
- * it with its backup jobs, and answers only once that is on disk.
+ * it with its backup jobs, and answers only once that is on disk. When Bluesky does not
+ * answer (offline, 5xx after the client's retries, 429, a PDS that is down) the save is
+ * queued in IndexedDB, with its tags, note and bookmark choice, and tried again later:
+ * the answer then says `queued`, and `saved` stays false until it lands.
  * @param {{actor?: string, rkey?: string, uri?: string, tags?: string[], note?: string}} request
+ * @returns {Promise<{uri: string | null, saved: boolean, queued?: boolean, error?: string, bookmarked?: boolean}>}
  */
 export async function save(request) {
-  const uri = await uriOf(request);
-  const existing = await store.getPost(uri);
-  if (existing) return { uri, saved: true };
+  const post = postOf(request);
+  const wishes = wishesOf(request);
+  // Already saved (asked by handle too): no network call needed.
+  const [have] = await store.postsWithRkeys([post.rkey]);
+  const saved = have.find((r) => (post.uri ? r.uri === post.uri : r.authorDid === post.actor || r.authorHandle === post.actor));
+  if (saved) {
+    await store.cancelQueuedSaves(post);
+    return { uri: saved.uri, saved: true };
+  }
+  const { library: options } = await chrome.storage.local.get('library');
+  const bookmark = Boolean(options?.bookmarkToo);
+  let uri = post.uri;
+  try {
+    uri = await uriOf(request);
+    const item = /** @type {import('./wasm.js').Item} */ (await fetchAndStore(uri, wishes, null));
+    // A queued copy of this save (an earlier click) is done too.
+    await store.cancelQueuedSaves(post);
+    return { uri, saved: true, bookmarked: bookmark && (await bookmarkToo(item)) };
+  } catch (err) {
+    if (!TRANSIENT.has(/** @type {Error} */ (err)?.name)) throw err;
+    const error = /** @type {Error} */ (err).message;
+    const now = Date.now();
+    await store.queueSave({
+      id: uri ?? `${post.actor}/${post.rkey}`, actor: post.actor, rkey: post.rkey, uri,
+      tags: wishes.tags, note: wishes.note, bookmarkToo: bookmark,
+      queuedAt: now, attempts: 1, nextAt: now + retryDelay(1), error, failed: false,
+    });
+    await scheduleQueuedSaves();
+    return { uri, saved: false, queued: true, error };
+  }
+}
+
+/**
+ * Fetches one post and stores it (see {@link store.putPost} for `queued`). Answers the
+ * library item, or null when the queued save was cancelled meanwhile (nothing stored).
+ * @param {string} uri @param {{tags: string[], note: string}} wishes @param {string | null} queued
+ */
+async function fetchAndStore(uri, wishes, queued) {
   /** @type {{posts: string[]}} */
   const { posts } = await accounts.call({ op: 'postsRaw', uris: [uri] });
-  if (!posts.length) throw fail('NotFound', 'this post could not be fetched from Bluesky (deleted, or visible only when signed in)');
-  const [item] = await storeFetched(posts);
+  if (!posts.length) throw fail('NotFound', 'this post could not be fetched from Bluesky (deleted, blocked, or visible only when signed in)');
+  await lib.load();
+  let item = lib.entry(posts[0], Date.now());
   if (item.uri !== uri) throw fail('MalformedResponse', `asked Bluesky for ${uri} and got ${item.uri}`);
-  return { uri, saved: true, bookmarked: await bookmarkToo(item) };
+  if (wishes.tags.length || wishes.note) item = lib.edit(item.entry, wishes);
+  const alreadyHave = await store.putPost(toRecord(item), jobsOf(item), queued);
+  if (alreadyHave === null) return null;
+  if (alreadyHave.length) await markHave(item.uri, alreadyHave);
+  updateIndex(() => lib.indexUpsert(item.index));
+  backup.kick().catch((err) => console.warn('SkyPanel: media backup stopped', err));
+  return item;
+}
+
+/** Sets the retry alarm for the queued save due first (none when nothing is waiting). */
+async function scheduleQueuedSaves() {
+  const { save: due, next } = await store.nextQueuedSave(Date.now());
+  const when = due ? Date.now() : next;
+  if (when === null || when >= store.NEVER) await chrome.alarms.clear(SAVE_ALARM);
+  // The same time again when the worker restarts: a restart never puts a try off.
+  else await chrome.alarms.create(SAVE_ALARM, { when: Math.max(when, Date.now() + 1000) });
+}
+
+/** @type {Promise<number> | null} */
+let retrying = null;
+
+/**
+ * Tries the queued saves that are due, one after the other, and sets the alarm for the rest.
+ * `now`: every queued save (or just `id`) is due now, and with `failedToo` those refused
+ * before too. Answers how many changed state (landed, or refused for good): the caller
+ * tells the open tabs.
+ * @param {{now?: boolean, id?: string, failedToo?: boolean}} [options]
+ */
+export function retryQueued(options = {}) {
+  const run = async () => {
+    if (options.now) await store.retryQueuedSavesNow(options.id, options.failedToo ?? false);
+    let changed = 0;
+    for (;;) {
+      const { save: due } = await store.nextQueuedSave(Date.now());
+      if (!due) break;
+      if (await tryQueued(due)) changed++;
+    }
+    await scheduleQueuedSaves();
+    return changed;
+  };
+  // One run at a time; a call during a run (e.g. "retry now") runs again right after it.
+  const next = (retrying ?? Promise.resolve(0)).catch(() => 0).then(run);
+  retrying = next.finally(() => {
+    if (retrying === next) retrying = null;
+  });
+  return next;
+}
+
+/**
+ * One more try of a queued save. Answers whether it changed state for good: landed (or
+ * found saved already) or refused; a passing failure queues it again, later.
+ * @param {any} queued a saves record
+ */
+async function tryQueued(queued) {
+  let current = queued;
+  try {
+    if (!current.uri) {
+      const uri = await uriOf({ actor: current.actor, rkey: current.rkey });
+      const resolved = { ...current, id: uri, uri };
+      if (!(await store.renameQueuedSave(current.id, resolved))) return false;
+      current = resolved;
+    }
+    if (await store.getPost(current.uri)) {
+      await store.cancelQueuedSaves({ id: current.id });
+      return true;
+    }
+    const item = await fetchAndStore(current.uri, { tags: current.tags ?? [], note: current.note ?? '' }, current.id);
+    if (item && current.bookmarkToo) await bookmarkToo(item);
+    return item !== null;
+  } catch (err) {
+    const transient = TRANSIENT.has(/** @type {Error} */ (err)?.name);
+    const attempts = (current.attempts ?? 0) + 1;
+    await store.updateQueuedSave({
+      ...current,
+      attempts,
+      error: /** @type {Error} */ (err)?.message ?? String(err),
+      failed: !transient,
+      nextAt: transient ? Date.now() + retryDelay(attempts) : store.NEVER,
+    });
+    return !transient;
+  }
+}
+
+/**
+ * Cancels the queued save of a post ({actor, rkey} or {uri}, as the save button knows it)
+ * or of one queue entry ({id}, as the library page lists it).
+ * @param {{id?: unknown, actor?: unknown, rkey?: unknown, uri?: unknown}} request
+ */
+export async function cancelQueued(request) {
+  const which = typeof request.id === 'string' ? { id: request.id } : postOf(request);
+  const cancelled = await store.cancelQueuedSaves(which);
+  await scheduleQueuedSaves();
+  return { cancelled };
+}
+
+/** The queued saves, oldest first, for the library page. */
+export async function queued() {
+  const all = await store.queuedSaves();
+  return all.map((s) => ({ id: s.id, actor: s.actor, rkey: s.rkey, uri: s.uri, tags: s.tags, note: s.note, queuedAt: s.queuedAt, attempts: s.attempts, nextAt: s.failed ? null : s.nextAt, error: s.error, failed: Boolean(s.failed) }));
 }
 
 /**
@@ -132,13 +307,12 @@ async function storeFetched(texts) {
 }
 
 /**
- * When the option is on and an account is signed in, also bookmarks the post on Bluesky
- * (best effort: the saved copy does not depend on it). Answers whether it did.
+ * When an account is signed in, also bookmarks the post on Bluesky (best effort: the saved
+ * copy does not depend on it); the caller checked the option. Answers whether it did.
  * @param {{uri: string, entry: string}} item
  */
 async function bookmarkToo(item) {
-  const { library: options } = await chrome.storage.local.get('library');
-  if (!options?.bookmarkToo || !(await accounts.activePublic())) return false;
+  if (!(await accounts.activePublic())) return false;
   try {
     const cid = JSON.parse(item.entry).cid;
     await accounts.call({ op: 'createBookmark', uri: item.uri, cid });
@@ -195,27 +369,46 @@ async function markHave(uri, files) {
   });
 }
 
-/** @param {{actor?: string, rkey?: string, uri?: string}} request */
+/**
+ * Removes a saved post. Media files no other post names are deleted once the Undo window
+ * has passed (see {@link sweepOrphans}).
+ * @param {{actor?: string, rkey?: string, uri?: string}} request
+ */
 export async function remove(request) {
   const uri = await uriOf(request);
-  await store.deletePost(uri);
+  const orphans = await store.deletePost(uri, Date.now());
   updateIndex(() => lib.indexRemove(uri));
+  if (orphans) await chrome.alarms.create(ORPHAN_ALARM, { when: Date.now() + store.UNDO_MS + 1000 });
   return { uri, saved: false };
 }
 
 /**
+ * Deletes the media files of removed posts whose Undo window has passed (as of `now`) and
+ * that no saved post names; sets the alarm for those still waiting. Answers the files deleted.
+ * @param {number} [now]
+ */
+export async function sweepOrphans(now = Date.now()) {
+  const { deleted, next } = await store.sweepOrphans(now - store.UNDO_MS);
+  if (next !== null) await chrome.alarms.create(ORPHAN_ALARM, { when: Math.max(next + store.UNDO_MS + 1000, Date.now() + 30_000) });
+  return deleted;
+}
+
+/**
  * Which of these posts are in the library (by author handle or DID and record key), without
- * any network call.
+ * any network call: true (saved), false, 'pending' (a queued save waits for Bluesky) or
+ * 'failed' (a queued save was refused when tried again; the library page says why).
  * @param {{posts?: {actor: string, rkey: string}[]}} request
- * @returns {Promise<boolean[]>}
+ * @returns {Promise<(boolean | 'pending' | 'failed')[]>}
  */
 export async function status({ posts }) {
   if (!Array.isArray(posts)) throw fail('InvalidInput', 'posts must be an array of {actor, rkey}');
   const asked = posts.slice(0, 500);
-  const found = await store.postsWithRkeys(asked.map((p) => String(p?.rkey ?? '')));
+  const found = await store.statusByRkeys(asked.map((p) => String(p?.rkey ?? '')));
   return asked.map((p, i) => {
     const actor = String(p?.actor ?? '').toLowerCase();
-    return found[i].some((r) => (actor.startsWith('did:') ? r.authorDid === actor : r.authorHandle === actor));
+    if (found.posts[i].some((r) => (actor.startsWith('did:') ? r.authorDid === actor : r.authorHandle === actor))) return true;
+    const queuedSave = found.saves[i].find((s) => store.samePost(s, { actor, rkey: String(p?.rkey ?? '') }));
+    return queuedSave ? (queuedSave.failed ? 'failed' : 'pending') : false;
   });
 }
 
@@ -292,7 +485,10 @@ export async function tags() {
 export async function usage() {
   const estimate = await navigator.storage.estimate();
   const jobs = await store.jobCounts();
+  const saves = await store.queuedSaves();
   return {
+    queuedSaves: saves.filter((s) => !s.failed).length,
+    failedSaves: saves.filter((s) => s.failed).length,
     // Counting 50,000 records in IndexedDB takes a while; the index knows once it is loaded.
     posts: indexReady ? lib.indexSize() : await store.postCount(),
     pendingMedia: jobs.waiting,

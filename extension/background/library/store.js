@@ -13,10 +13,26 @@
  *   jobs   {file, uri, kind, owner, cid, url, mime, attempts, nextAt, error} — media still
  *          to fetch; written in the same transaction as the post, so a save that was
  *          acknowledged always has its backup queued, whatever stops the worker.
+ *   saves  {id, actor, rkey, uri, tags, note, bookmarkToo, queuedAt, attempts, nextAt, error,
+ *          failed} — saves whose fetch failed for a passing reason (offline, 5xx, 429), to try
+ *          again; `id` is the at-uri, or `actor/rkey` while the handle is not resolved yet.
+ *          The post lands in the same transaction that deletes its record (see putPost).
+ *   orphans {file, at} — media files no post named any more when a post was removed at `at`;
+ *          deleted by sweepOrphans once the Undo window has passed, unless a post names
+ *          them again by then.
  */
 
 const DB_NAME = 'skypanel-library';
-const VERSION = 1;
+const VERSION = 2;
+
+/**
+ * How long a removed post's media files are kept, so that Undo (which re-imports the entry)
+ * finds them still there; the library page offers Undo for this long.
+ */
+export const UNDO_MS = 5 * 60_000;
+
+/** `nextAt` of a job or queued save given up on: never due. */
+export const NEVER = Number.MAX_SAFE_INTEGER;
 
 /** @type {Promise<IDBDatabase> | null} */
 let opening = null;
@@ -24,14 +40,22 @@ let opening = null;
 export function open() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, VERSION);
-    request.onupgradeneeded = () => {
+    request.onupgradeneeded = (event) => {
       const db = request.result;
-      const posts = db.createObjectStore('posts', { keyPath: 'uri' });
-      posts.createIndex('savedAt', 'savedAt');
-      posts.createIndex('rkey', 'rkey');
-      posts.createIndex('files', 'files', { multiEntry: true });
-      db.createObjectStore('media', { keyPath: 'file' });
-      db.createObjectStore('jobs', { keyPath: 'file' }).createIndex('nextAt', 'nextAt');
+      if (event.oldVersion < 1) {
+        const posts = db.createObjectStore('posts', { keyPath: 'uri' });
+        posts.createIndex('savedAt', 'savedAt');
+        posts.createIndex('rkey', 'rkey');
+        posts.createIndex('files', 'files', { multiEntry: true });
+        db.createObjectStore('media', { keyPath: 'file' });
+        db.createObjectStore('jobs', { keyPath: 'file' }).createIndex('nextAt', 'nextAt');
+      }
+      if (event.oldVersion < 2) {
+        const saves = db.createObjectStore('saves', { keyPath: 'id' });
+        saves.createIndex('nextAt', 'nextAt');
+        saves.createIndex('rkey', 'rkey');
+        db.createObjectStore('orphans', { keyPath: 'file' }).createIndex('at', 'at');
+      }
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -181,6 +205,24 @@ export function postsWithRkeys(rkeys) {
   });
 }
 
+/**
+ * The saved posts and the queued saves with each of these record keys, in one transaction
+ * (the save buttons' question).
+ * @param {string[]} rkeys
+ * @returns {Promise<{posts: any[][], saves: any[][]}>}
+ */
+export function statusByRkeys(rkeys) {
+  return transact(['posts', 'saves'], 'readonly', async (tx) => {
+    const posts = tx.objectStore('posts').index('rkey');
+    const saves = tx.objectStore('saves').index('rkey');
+    const [p, q] = await Promise.all([
+      Promise.all(rkeys.map((k) => done(posts.getAll(k)))),
+      Promise.all(rkeys.map((k) => done(saves.getAll(k)))),
+    ]);
+    return { posts: p, saves: q };
+  });
+}
+
 /** Every post's search record, for building the index. @returns {Promise<object[]>} */
 export function allIndexRecords() {
   return transact(['posts'], 'readonly', async (tx) => {
@@ -207,12 +249,21 @@ export function allPosts() {
 
 /**
  * Stores a saved post and queues its media, in one transaction. Media already backed up
- * (another post names the same file) are not queued again.
+ * (another post names the same file) are not queued again. With `queued`, the queued save
+ * of that id is deleted in the same transaction — and if it is gone already (cancelled while
+ * the post was being fetched) nothing is stored and the answer is null.
  * @param {object} record a posts record
  * @param {object[]} jobs
+ * @param {string | null} [queued]
+ * @returns {Promise<string[] | null>} the files already backed up
  */
-export function putPost(record, jobs) {
-  return transact(['posts', 'media', 'jobs'], 'readwrite', async (tx) => {
+export function putPost(record, jobs, queued = null) {
+  return transact(queued === null ? ['posts', 'media', 'jobs'] : ['posts', 'media', 'jobs', 'saves'], 'readwrite', async (tx) => {
+    if (queued !== null) {
+      const saves = tx.objectStore('saves');
+      if ((await done(saves.getKey(queued))) === undefined) return null;
+      saves.delete(queued);
+    }
     tx.objectStore('posts').put(record);
     const media = tx.objectStore('media');
     const queue = tx.objectStore('jobs');
@@ -224,9 +275,158 @@ export function putPost(record, jobs) {
   });
 }
 
-/** @param {string} uri */
-export function deletePost(uri) {
-  return transact(['posts'], 'readwrite', (tx) => done(tx.objectStore('posts').delete(uri)));
+/**
+ * Deletes a saved post. Its media files that no other post names stop downloading and are
+ * noted as orphans (deleted by {@link sweepOrphans} after the Undo window); files another
+ * post names are left alone.
+ * @param {string} uri
+ * @param {number} now
+ * @returns {Promise<number>} how many files became orphans
+ */
+export function deletePost(uri, now) {
+  return transact(['posts', 'jobs', 'orphans'], 'readwrite', async (tx) => {
+    const posts = tx.objectStore('posts');
+    const record = await done(posts.get(uri));
+    if (!record) return 0;
+    await done(posts.delete(uri));
+    const files = /** @type {string[]} */ (record.files ?? []);
+    const naming = await Promise.all(files.map((f) => done(posts.index('files').count(f))));
+    const orphans = files.filter((_, i) => naming[i] === 0);
+    for (const file of orphans) {
+      tx.objectStore('jobs').delete(file);
+      tx.objectStore('orphans').put({ file, at: now });
+    }
+    return orphans.length;
+  });
+}
+
+/**
+ * Deletes the media files noted as orphans at or before `before` that no post names (a
+ * post put back by Undo, or saved again, names its files again: those stay).
+ * @param {number} before
+ * @returns {Promise<{deleted: string[], kept: number, next: number | null}>} `next`: when the
+ *   earliest orphan still waiting was noted
+ */
+export function sweepOrphans(before) {
+  return transact(['posts', 'media', 'jobs', 'orphans'], 'readwrite', async (tx) => {
+    const orphans = tx.objectStore('orphans');
+    const due = await done(orphans.index('at').getAll(IDBKeyRange.upperBound(before)));
+    const files = tx.objectStore('posts').index('files');
+    const naming = await Promise.all(due.map((o) => done(files.count(o.file))));
+    /** @type {string[]} */
+    const deleted = [];
+    due.forEach((o, i) => {
+      orphans.delete(o.file);
+      if (naming[i] > 0) return;
+      tx.objectStore('media').delete(o.file);
+      tx.objectStore('jobs').delete(o.file);
+      deleted.push(o.file);
+    });
+    const later = await done(orphans.index('at').openCursor(IDBKeyRange.lowerBound(before, true)));
+    return { deleted, kept: due.length - deleted.length, next: later ? later.value.at : null };
+  });
+}
+
+/**
+ * Queues a save to try again, replacing any queued save of the same post (the same record
+ * key, and the same author by handle or DID).
+ * @param {{id: string, actor: string, rkey: string, uri: string | null}} save
+ */
+export function queueSave(save) {
+  return transact(['saves'], 'readwrite', async (tx) => {
+    const saves = tx.objectStore('saves');
+    const same = await done(saves.index('rkey').getAll(save.rkey));
+    for (const other of same) if (other.id !== save.id && samePost(other, save)) saves.delete(other.id);
+    saves.put(save);
+  });
+}
+
+/**
+ * Whether two queued saves (or a queued save and {actor, rkey}) name the same post: same
+ * record key, and an author that matches by handle or DID.
+ * @param {{actor: string, rkey: string, uri?: string | null}} a @param {{actor: string, rkey: string, uri?: string | null}} b
+ */
+export function samePost(a, b) {
+  if (a.rkey !== b.rkey) return false;
+  const names = (/** @type {typeof a} */ s) => [s.actor.toLowerCase(), s.uri ? s.uri.split('/')[2] : ''].filter(Boolean);
+  const theirs = names(b);
+  return names(a).some((n) => theirs.includes(n));
+}
+
+/** The queued save due first at or before `now`, or when the earliest one is due. @param {number} now */
+export function nextQueuedSave(now) {
+  return transact(['saves'], 'readonly', async (tx) => {
+    const cursor = await done(tx.objectStore('saves').index('nextAt').openCursor());
+    if (!cursor) return { save: null, next: null };
+    const save = cursor.value;
+    return save.nextAt <= now ? { save, next: null } : { save: null, next: save.nextAt };
+  });
+}
+
+/**
+ * Rewrites a queued save (a failed try) — unless it was cancelled meanwhile.
+ * @param {{id: string}} save @returns {Promise<boolean>} whether it was still queued
+ */
+export function updateQueuedSave(save) {
+  return transact(['saves'], 'readwrite', async (tx) => {
+    const saves = tx.objectStore('saves');
+    if ((await done(saves.getKey(save.id))) === undefined) return false;
+    saves.put(save);
+    return true;
+  });
+}
+
+/**
+ * Replaces a queued save's record under a new id (its handle resolved to an at-uri).
+ * @param {string} oldId @param {{id: string}} save @returns {Promise<boolean>} whether it was still queued
+ */
+export function renameQueuedSave(oldId, save) {
+  return transact(['saves'], 'readwrite', async (tx) => {
+    const saves = tx.objectStore('saves');
+    if ((await done(saves.getKey(oldId))) === undefined) return false;
+    saves.delete(oldId);
+    saves.put(save);
+    return true;
+  });
+}
+
+/**
+ * Deletes the queued saves of a post ({actor, rkey}, or `id`). @param {{id?: string, actor?: string, rkey?: string}} which
+ * @returns {Promise<number>} how many there were
+ */
+export function cancelQueuedSaves(which) {
+  return transact(['saves'], 'readwrite', async (tx) => {
+    const saves = tx.objectStore('saves');
+    if (which.id !== undefined) {
+      const had = (await done(saves.getKey(which.id))) !== undefined;
+      saves.delete(which.id);
+      return had ? 1 : 0;
+    }
+    const post = { actor: String(which.actor ?? ''), rkey: String(which.rkey ?? '') };
+    const same = (await done(saves.index('rkey').getAll(post.rkey))).filter((s) => samePost(s, post));
+    for (const s of same) saves.delete(s.id);
+    return same.length;
+  });
+}
+
+/** Every queued save, oldest queued first. @returns {Promise<any[]>} */
+export async function queuedSaves() {
+  const all = await transact(['saves'], 'readonly', (tx) => done(tx.objectStore('saves').getAll()));
+  return all.sort((a, b) => a.queuedAt - b.queuedAt);
+}
+
+/**
+ * Makes every queued save due now (or just `id`'s); with `failedToo`, those refused before too.
+ * @param {string | undefined} id @param {boolean} failedToo
+ */
+export function retryQueuedSavesNow(id, failedToo) {
+  return transact(['saves'], 'readwrite', async (tx) => {
+    const saves = tx.objectStore('saves');
+    const all = id === undefined ? await done(saves.getAll()) : [await done(saves.get(id))].filter(Boolean);
+    const due = all.filter((s) => failedToo || !s.failed);
+    for (const s of due) saves.put({ ...s, nextAt: 0, failed: false });
+    return due.length;
+  });
 }
 
 /** The next job due at or before `now`, or the time the earliest one is due. @param {number} now */
@@ -309,8 +509,10 @@ async function updateNaming(tx, file, update) {
  */
 export function finishJob(job, blob, update) {
   return transact(['posts', 'media', 'jobs'], 'readwrite', async (tx) => {
-    tx.objectStore('media').put({ file: job.file, blob, mime: blob.type, size: blob.size, at: Date.now() });
     tx.objectStore('jobs').delete(job.file);
+    // The last post naming it was removed while it downloaded: keep no orphan.
+    if (!(await done(tx.objectStore('posts').index('files').count(job.file)))) return;
+    tx.objectStore('media').put({ file: job.file, blob, mime: blob.type, size: blob.size, at: Date.now() });
     await updateNaming(tx, job.file, update);
   });
 }
@@ -323,6 +525,8 @@ export function finishJob(job, blob, update) {
  */
 export function failJob(job, update) {
   return transact(['posts', 'jobs'], 'readwrite', async (tx) => {
+    // The last post naming it was removed while it downloaded: nothing to try again.
+    if (!(await done(tx.objectStore('posts').index('files').count(job.file)))) return;
     tx.objectStore('jobs').put(job);
     await updateNaming(tx, job.file, update);
   });
