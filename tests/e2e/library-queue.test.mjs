@@ -226,6 +226,30 @@ test('a deleted post is refused with a clear message, not queued', async () => {
   assert.equal(await savedEntry(uri), null);
 });
 
+test('a queued save whose post is deleted meanwhile is refused when tried again, and says why', async () => {
+  const { agent, uri, visible } = await postAsMallory({ text: 'Deleted while the save waited' });
+  const [, , did, , rkey] = uri.split('/');
+  await faults([{ path: GET_POSTS, fault: '500' }]);
+  assert.equal((await send('library.save', { uri })).queued, true);
+  await agent.deletePost(uri);
+  for (let i = 0; i < 100 && (await visible()); i++) await new Promise((r) => setTimeout(r, 100));
+  await faults([]);
+  const [refused] = await send('library.retryQueued', {});
+  assert.equal(refused.failed, true);
+  assert.equal(refused.nextAt, null, 'not tried again by itself');
+  assert.match(refused.error, /deleted/);
+  assert.deepEqual(await send('library.status', { posts: [{ actor: did, rkey }] }), ['failed']);
+  const library = await browser.openExtensionPage('extension/library/library.html');
+  const listed = library.locator(`[data-testid=library-queue] li[data-queue-id="${uri}"]`);
+  await listed.waitFor();
+  assert.match((await listed.textContent()) ?? '', /refused: .*deleted/);
+  assert.match((await library.getByTestId('library-queue-count').textContent()) ?? '', /1 could not be saved/);
+  await listed.getByTestId('library-queue-cancel').click();
+  await library.getByTestId('library-queue').waitFor({ state: 'hidden' });
+  assert.deepEqual(await send('library.status', { posts: [{ actor: did, rkey }] }), [false]);
+  await library.close();
+});
+
 test('clicking a pending button cancels the queued save; so does Cancel on the library page', async () => {
   await faults([{ path: GET_POSTS, fault: '429', resetIn: 3600 }]);
   const page = await browser.openBsky();
@@ -322,6 +346,45 @@ test('the storage figure goes down when a removed post\'s media are deleted', as
   assert.ok(deleted.includes(image.file));
   const usedAfter = (await send('library.usage')).usedBytes;
   assert.ok(usedBefore - usedAfter > 1_500_000, `the storage used drops by the file: ${usedBefore} → ${usedAfter}`);
+});
+
+test('a library from before the queue (database version 1) keeps its posts and gains the queue', async () => {
+  const fresh = await launch({ replica: false });
+  try {
+    const page = await fresh.openExtensionPage('extension/popup/popup.html');
+    assert.deepEqual((await sendFromPage(page, 'library.queue')).value, []);
+    // Replace the database with one as the previous version made it, holding one post.
+    const rkey = '3kexampleold1';
+    await fresh.sw.evaluate(async (key) => {
+      const request = (/** @type {IDBOpenDBRequest} */ r) => new Promise((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      await request(/** @type {any} */ (indexedDB.deleteDatabase('skypanel-library')));
+      const open = indexedDB.open('skypanel-library', 1);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        const posts = db.createObjectStore('posts', { keyPath: 'uri' });
+        posts.createIndex('savedAt', 'savedAt');
+        posts.createIndex('rkey', 'rkey');
+        posts.createIndex('files', 'files', { multiEntry: true });
+        db.createObjectStore('media', { keyPath: 'file' });
+        db.createObjectStore('jobs', { keyPath: 'file' }).createIndex('nextAt', 'nextAt');
+        posts.put({ uri: `at://did:plc:old/app.bsky.feed.post/${key}`, savedAt: 1, rkey: key, authorDid: 'did:plc:old', authorHandle: 'old.test', files: [], entry: '{}', index: {} });
+      };
+      /** @type {IDBDatabase} */ (await request(open)).close();
+    }, rkey);
+    assert.equal((await sendFromPage(page, 'library.usage')).value?.posts, 1, 'the post is still there');
+    assert.deepEqual((await sendFromPage(page, 'library.status', { posts: [{ actor: 'old.test', rkey }] })).value, [true]);
+    assert.deepEqual((await sendFromPage(page, 'library.queue')).value, [], 'the queue exists');
+    const version = await fresh.sw.evaluate(async () => {
+      const dbs = await indexedDB.databases();
+      return dbs.find((d) => d.name === 'skypanel-library')?.version;
+    });
+    assert.equal(version, 2);
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('no console errors', async () => {

@@ -307,7 +307,11 @@ export function deletePost(uri, now) {
  * @returns {Promise<{deleted: string[], kept: number, next: number | null}>} `next`: when the
  *   earliest orphan still waiting was noted
  */
-export function sweepOrphans(before) {
+export async function sweepOrphans(before) {
+  // Nearly always nothing is waiting: then no write transaction over the posts (the worker
+  // sweeps whenever it starts, maybe while the library page reads its first screen).
+  const first = await transact(['orphans'], 'readonly', async (tx) => (await done(tx.objectStore('orphans').index('at').openCursor()))?.value.at ?? null);
+  if (first === null || first > before) return { deleted: [], kept: 0, next: first };
   return transact(['posts', 'media', 'jobs', 'orphans'], 'readwrite', async (tx) => {
     const orphans = tx.objectStore('orphans');
     const due = await done(orphans.index('at').getAll(IDBKeyRange.upperBound(before)));
