@@ -15,7 +15,7 @@ import * as core from './core.js';
 import * as backup from './library/backup.js';
 import * as library from './library/library.js';
 
-const { MESSAGES, toWireError } = /** @type {any} */ (globalThis).SkyPanel;
+const { MESSAGES, PORT_NAME, toWireError } = /** @type {any} */ (globalThis).SkyPanel;
 
 /**
  * Public profile basics (name, avatar) for collapsed-view blocks whose account has only
@@ -30,15 +30,16 @@ const handlers = {
     return { coreVersion: core.version(), signedIn: await accounts.activePublic() };
   },
 
-  async 'core.hello'({ rows }, sender) {
-    if (!Array.isArray(rows)) throw new TypeError('rows must be an array');
-    const owners = rows.map((r) => String(r?.owner ?? ''));
-    const answer = { coreVersion: core.version(), runs: core.accountRuns(owners) };
-    // What each tab last reported, for the popup's per-tab status (kept across worker restarts).
-    if (sender.tab?.id !== undefined) {
-      await chrome.storage.session.set({ [`tab:${sender.tab.id}`]: { rows: owners.length, runs: answer.runs, at: Date.now() } });
-    }
-    return answer;
+  async 'core.hello'() {
+    return { coreVersion: core.version() };
+  },
+
+  async 'collapse.report'({ tab }) {
+    // Asked of the tab now: its content script does not scan its rows in the background.
+    const reply = await chrome.tabs.sendMessage(Number(tab), { type: 'collapse.rows', payload: {} }).catch(() => null);
+    if (!Array.isArray(reply?.rows)) return null;
+    const owners = reply.rows.map((/** @type {any} */ r) => String(r?.owner ?? ''));
+    return { coreVersion: core.version(), rows: owners.length, runs: core.accountRuns(owners) };
   },
 
   async 'collapse.plan'({ units, options }) {
@@ -222,25 +223,54 @@ sweepOrphans();
 /** @type {any} */ (globalThis).skypanelLibrary = { sweepOrphans: library.sweepOrphans };
 
 chrome.tabs.onRemoved.addListener((tabId) => {
-  chrome.storage.session.remove([`tab:${tabId}`, `collapse:${tabId}`, `save:${tabId}`]);
+  chrome.storage.session.remove([`collapse:${tabId}`, `save:${tabId}`]);
 });
 
-chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+/**
+ * The answer to one message, as it crosses messaging, or null when the message is not one of
+ * SkyPanel's (then it is not answered).
+ * @param {any} message @param {chrome.runtime.MessageSender} sender
+ * @returns {Promise<{ok: true, value: any} | {ok: false, error: {name: string, message: string}}> | null}
+ */
+function answer(message, sender) {
   const type = message?.type;
   const spec = MESSAGES[type];
   const handler = handlers[type];
-  if (!spec || !handler || sender.id !== chrome.runtime.id) return false;
+  if (!spec || !handler || sender.id !== chrome.runtime.id) return null;
   if (spec.audience === 'extension' && !fromExtensionPage(sender)) {
-    sendResponse({ ok: false, error: { name: 'Forbidden', message: `${type} is only for SkyPanel's own pages` } });
-    return false;
+    return Promise.resolve({ ok: false, error: { name: 'Forbidden', message: `${type} is only for SkyPanel's own pages` } });
   }
   // Library reads need only IndexedDB and the library's own wasm: they do not wait for the
   // protocol core to start (the library page's first screen after the worker slept).
-  (WITHOUT_CORE.has(type) ? Promise.resolve() : core.ready)
+  return (WITHOUT_CORE.has(type) ? Promise.resolve() : core.ready)
     .then(() => handler(message.payload ?? {}, sender))
     .then(
-      (value) => sendResponse({ ok: true, value: value ?? null }),
-      (err) => sendResponse({ ok: false, error: toWireError(err) }),
+      (value) => ({ ok: /** @type {const} */ (true), value: value ?? null }),
+      (err) => ({ ok: /** @type {const} */ (false), error: toWireError(err) }),
     );
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const reply = answer(message, sender);
+  if (!reply) return false;
+  reply.then(sendResponse);
   return true; // answer asynchronously
+});
+
+// The content script's long-lived port (messages.js): requests `{id, type, payload}`, each
+// answered `{id, answer}` on the same port. Chrome closes it when it stops this worker; the
+// content script then opens a new one and posts again what was left unanswered.
+chrome.runtime.onConnect.addListener((port) => {
+  const sender = port.sender;
+  if (port.name !== PORT_NAME || !sender) return;
+  port.onMessage.addListener((message) => {
+    const reply = answer(message, sender) ?? Promise.resolve({ ok: false, error: { name: 'UnknownMessage', message: 'not a SkyPanel message' } });
+    reply.then((value) => {
+      try {
+        port.postMessage({ id: message?.id, answer: value });
+      } catch {
+        // The tab closed or navigated away meanwhile: nobody is waiting.
+      }
+    });
+  });
 });

@@ -225,9 +225,7 @@
     /** @type {Set<Element>} containers whose pending rows must stay hidden (not planned yet) */
     const unplanned = new Set();
     try {
-      // The page's rows as they are, for the core's answer: while folding is off, and once
-      // at start (the folded page would report only what is left visible).
-      if (!settings.enabled || !root.hasAttribute('data-skypanel-core')) await hello(wait);
+      if (!root.hasAttribute('data-skypanel-core')) await hello(wait);
       if (!settings.enabled) {
         if (applied || state !== 'off') collapse.clear();
         applied = false;
@@ -325,19 +323,25 @@
     }
   }
 
-  let helloSignature = '';
   /**
-   * Tells the core which rows the page shows (its answer marks the page with the version).
+   * The first round trip to the core: its answer marks the page with the core's version.
    * @param {(p: Promise<any>) => Promise<any>} wait
    */
   async function hello(wait) {
-    const rows = Array.from(document.querySelectorAll(page.ITEM)).filter(page.visible);
-    const list = rows.map((item) => ({ owner: page.ownerOf(item) }));
-    const signature = list.map((r) => r.owner).join('\n');
-    if (signature === helloSignature) return;
-    helloSignature = signature;
-    const answer = await wait(SkyPanel.send('core.hello', { rows: list }));
+    const answer = await wait(SkyPanel.send('core.hello'));
     if (answer && typeof answer.coreVersion === 'string') root.setAttribute('data-skypanel-core', answer.coreVersion);
+  }
+
+  /**
+   * The timeline rows the page shows, in order, as bsky.app shows them (rows folded here
+   * included): read only when the worker asks ('collapse.rows', for the popup's report), so
+   * nothing scans the page while the view is off.
+   */
+  function shownRows() {
+    const held = `[${collapse.FOLDED}], [${collapse.PENDING}]`;
+    return Array.from(document.querySelectorAll(page.ITEM))
+      .filter((item) => page.visible(item) || (item.closest(held) && page.visible(item.closest(page.ALL_FEEDS))))
+      .map((item) => ({ owner: page.ownerOf(item) }));
   }
 
   let scheduled = 0;
@@ -413,8 +417,8 @@
       else change.added.push(...added);
       if (folding) added.forEach(hold);
     }
-    // While folding is off, a change only matters for the report on the page's rows (hello):
-    // a burst of changes is read once.
+    // While folding is off nothing reads the rows (the popup's report is read on demand): only
+    // the page control may need to appear, so a burst of changes is looked at once.
     if (relevant) schedule(settings.enabled ? 0 : 200);
     metrics.totalMs += performance.now() - started;
   }
@@ -428,6 +432,16 @@
       if (settings.enabled && !wasEnabled) metrics.enabledAt = performance.now();
       full = true;
       schedule();
+    });
+    chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+      if (sender.id !== chrome.runtime.id || message?.type !== 'collapse.rows') return false;
+      try {
+        sendResponse({ rows: shownRows() });
+      } catch (err) {
+        console.debug('SkyPanel: could not read the rows', err);
+        sendResponse(null);
+      }
+      return false;
     });
     chrome.storage.local.get('collapsed').then((stored) => {
       settings = { ...DEFAULTS, ...(stored.collapsed ?? {}) };

@@ -11,7 +11,8 @@
  * service worker and pages; either way it defines `globalThis.SkyPanel`.
  *
  * Answers cross `chrome.runtime` as `{ok: true, value}` or `{ok: false, error: {name, message}}`;
- * `send` turns the latter back into a rejected `Error` with the same name and message.
+ * `send` turns the latter back into a rejected `Error` with the same name and message. Pages
+ * use `chrome.runtime.sendMessage`; the content script uses one long-lived port (`viaPort`).
  */
 (() => {
   'use strict';
@@ -31,11 +32,15 @@
     },
     'core.hello': {
       audience: 'any',
-      doc: '{rows: [{owner}]} → {coreVersion, runs: [{account, start, len}]} — runs computed by the core',
+      doc: "{} → {coreVersion} — the content script's first round trip to the core",
     },
     'collapse.plan': {
       audience: 'any',
       doc: '{units: [{owner, repost}], options: {mode: "runs"|"bundle", threshold}} → [{account, units, posts, reposts}] — the core plans the collapsed view',
+    },
+    'collapse.report': {
+      audience: 'extension',
+      doc: "{tab} → {coreVersion, rows, runs: [{account, start, len}]} | null — the timeline rows the tab shows now (asked of its content script when this is asked, never scanned in the background) and their runs, computed by the core; null when the tab has no SkyPanel",
     },
     'collapse.status': {
       audience: 'any',
@@ -121,7 +126,92 @@
   const TAB_MESSAGES = {
     'library.changed': '{} — the library changed (a save, removal, edit, import or re-check): refresh the save buttons, and the library pages',
     'save.focused': '{} — the save shortcut was pressed: save the post that has the focus',
+    'collapse.rows': "{} → {rows: [{owner}]} — answered: the timeline rows the page shows, in order, as bsky.app shows them (rows SkyPanel folded included)",
   };
+
+  /** The name of the content script's port to the worker (see `viaPort`). */
+  const PORT_NAME = 'skypanel';
+
+  /**
+   * A content script runs on a web page; the worker and the extension's pages run on the
+   * extension's own origin.
+   */
+  const IN_CONTENT_SCRIPT = typeof location === 'object' && location.protocol !== 'chrome-extension:';
+
+  /**
+   * Messages a content script may send again when the worker stopped before answering: they
+   * only read, or write the same thing again.
+   */
+  const REPEATABLE = new Set(['core.status', 'core.hello', 'collapse.plan', 'collapse.status', 'profiles.basic', 'library.status']);
+  /** How many times one request is posted at most (the worker can stop again as it starts). */
+  const MAX_TRIES = 3;
+
+  /**
+   * @typedef {{type: string, payload: object, tries: number, port: chrome.runtime.Port | null,
+   *   resolve: (answer: any) => void}} PortRequest
+   */
+  /** @type {chrome.runtime.Port | null} */
+  let port = null;
+  let lastId = 0;
+  /** Requests posted and not answered yet, by id. @type {Map<number, PortRequest>} */
+  const inFlight = new Map();
+
+  /**
+   * A content script's messages go over one long-lived port instead of a one-off channel per
+   * message (chrome.runtime.sendMessage costs ~1 ms of the page's main thread each). Chrome
+   * stops an idle worker, which closes the port: the next message opens a new one, and the
+   * requests the closed port left unanswered are posted again when repeatable, else answered
+   * "NoAnswer". Resolves with the wire answer (or null), never rejects.
+   * @param {string} type @param {object} payload
+   * @returns {Promise<any>}
+   */
+  function viaPort(type, payload) {
+    return new Promise((resolve) => post(++lastId, { type, payload, tries: 0, port: null, resolve }));
+  }
+
+  /** @param {number} id @param {PortRequest} request */
+  function post(id, request) {
+    while (request.tries < MAX_TRIES) {
+      request.tries++;
+      /** @type {chrome.runtime.Port | null} */
+      let target = null;
+      try {
+        target = port ?? openPort();
+        request.port = target;
+        inFlight.set(id, request);
+        target.postMessage({ id, type: request.type, payload: request.payload });
+        return;
+      } catch (err) {
+        // A port closed before its onDisconnect ran, or the extension reloaded (then
+        // connect throws every time and the request ends unanswered).
+        inFlight.delete(id);
+        if (target && port === target) port = null;
+      }
+    }
+    request.resolve(null);
+  }
+
+  function openPort() {
+    const opened = chrome.runtime.connect({ name: PORT_NAME });
+    opened.onMessage.addListener((message) => {
+      const request = inFlight.get(message?.id);
+      if (!request || request.port !== opened) return;
+      inFlight.delete(message.id);
+      request.resolve(message.answer);
+    });
+    opened.onDisconnect.addListener(() => {
+      void chrome.runtime.lastError; // read, so Chrome does not report it as unchecked
+      if (port === opened) port = null;
+      const dropped = Array.from(inFlight).filter(([, request]) => request.port === opened);
+      for (const [id, request] of dropped) {
+        inFlight.delete(id);
+        if (REPEATABLE.has(request.type)) post(id, request);
+        else request.resolve(null);
+      }
+    });
+    port = opened;
+    return opened;
+  }
 
   /**
    * Sends a message to the service worker and resolves with its answer.
@@ -131,7 +221,7 @@
    */
   async function send(type, payload = {}) {
     if (!(type in MESSAGES)) throw new Error(`SkyPanel: unknown message type ${type}`);
-    const answer = await chrome.runtime.sendMessage({ type, payload });
+    const answer = IN_CONTENT_SCRIPT ? await viaPort(type, payload) : await chrome.runtime.sendMessage({ type, payload });
     if (answer && answer.ok === true) return answer.value;
     const info = (answer && answer.error) || { name: 'NoAnswer', message: 'the background worker did not answer' };
     const error = new Error(info.message);
@@ -151,5 +241,5 @@
   /** The collapsed view's settings (chrome.storage.local key "collapsed") before any change. */
   const COLLAPSED_DEFAULTS = Object.freeze({ enabled: false, mode: 'runs', threshold: 3, everywhere: false });
 
-  globalThis.SkyPanel = Object.freeze({ MESSAGES, TAB_MESSAGES, COLLAPSED_DEFAULTS, send, toWireError });
+  globalThis.SkyPanel = Object.freeze({ MESSAGES, TAB_MESSAGES, COLLAPSED_DEFAULTS, PORT_NAME, send, toWireError });
 })();

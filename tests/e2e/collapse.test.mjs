@@ -333,6 +333,71 @@ test('no flash: new rows landing in the viewport are never painted before they a
   await page.close();
 });
 
+test('the worker stopped between two appends: the content script reconnects and folds on', async () => {
+  await setCollapsed({ enabled: true, mode: 'runs', threshold: 3 });
+  // The timeline replayed 4 times, 10 rows a page: pages are still to load after the stop.
+  const page = await browser.openBsky('/?repeat=4&pageSize=10');
+  await page.waitForFunction(() => document.documentElement.getAttribute('data-skypanel') === 'on');
+  await page.waitForTimeout(1500); // the status report and name lookups are done: the port is idle
+  // The last row loaded before the stop: everything after it is appended afterwards.
+  await page.evaluate(() => {
+    const rows = document.querySelectorAll('[data-testid="followingFeedPage"] [data-testid^="feedItem-by-"]');
+    /** @type {any} */ (window).__lastBefore = rows[rows.length - 1];
+  });
+
+  // Chrome stops the worker (as it does when idle), which closes the content script's port.
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  const popup = await browser.openExtensionPage('extension/popup/popup.html'); // wakes it again
+  await popup.getByTestId('popup-core').filter({ hasText: /^ready/ }).waitFor();
+  // The new worker drops the first port that reaches it as soon as a request arrives, before
+  // answering it: that request must be posted again on another port.
+  await browser.sw.evaluate(() => {
+    const w = /** @type {any} */ (globalThis);
+    w.__ports = 0;
+    w.__requests = [];
+    chrome.runtime.onConnect.addListener((port) => {
+      const n = ++w.__ports;
+      port.onMessage.addListener((m) => {
+        w.__requests.push({ port: n, id: m.id, type: m.type });
+        if (n === 1) port.disconnect();
+      });
+    });
+  });
+
+  for (let i = 0; i < 60 && !(await page.evaluate(() => /** @type {any} */ (window).__replica.state().done[0])); i++) {
+    await page.evaluate(() => /** @type {any} */ (window).__replica.loadMore());
+    await page.waitForTimeout(50);
+  }
+  const requests = await browser.sw.evaluate(() => /** @type {any} */ (globalThis).__requests);
+  const [dropped] = requests;
+  assert.equal(dropped?.port, 1, 'the content script opened a new port after the stop');
+  assert.ok(
+    requests.some((/** @type {any} */ r) => r.port > 1 && r.id === dropped.id && r.type === dropped.type),
+    `the request left unanswered on the dropped port was posted again on a new one: ${JSON.stringify(requests.slice(0, 3))}`,
+  );
+  // The last copy of each flood was appended after the stop, and is folded whole.
+  const lastBlock = (/** @type {string} */ group) =>
+    page.waitForFunction((g) => {
+      const all = document.querySelectorAll(`[data-skypanel-group="${g}"]`);
+      const last = all[all.length - 1];
+      const before = /** @type {any} */ (window).__lastBefore;
+      return last && before.compareDocumentPosition(last) & Node.DOCUMENT_POSITION_FOLLOWING ? Number(last.getAttribute('data-skypanel-count')) : 0;
+    }, group).then((h) => h.jsonValue());
+  assert.equal(await lastBlock(GRACE), 12);
+  assert.equal(await lastBlock(HEIDI), 8);
+  // Every folded row is in a block, and no row is left hidden waiting for a plan.
+  await page.waitForFunction(() => !document.querySelector('[data-skypanel-pending]'));
+  const tally = await page.evaluate(() => ({
+    folded: document.querySelectorAll('[data-skypanel-folded]').length,
+    inBlocks: Array.from(document.querySelectorAll('[data-skypanel-group]')).reduce((n, b) => n + Number(b.getAttribute('data-skypanel-count')), 0),
+  }));
+  assert.equal(tally.folded, tally.inBlocks);
+  await popup.close();
+  await page.close();
+});
+
 test('no console errors while folding', async () => {
   assert.deepEqual(browser.errors, []);
   const info = await browser.extensionInfo();

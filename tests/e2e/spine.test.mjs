@@ -44,14 +44,30 @@ test('the content script on bsky.app gets runs computed by the wasm core', async
   const page = await browser.openBsky();
   await page.waitForFunction(() => document.documentElement.hasAttribute('data-skypanel-core'));
   assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-skypanel-core')), VERSION);
+
+  // The popup's report on the tab's rows is read when asked, so it is current at once.
+  const tabId = await browser.sw.evaluate(async () => {
+    for (let i = 0; i < 50; i++) {
+      const key = Object.keys(await chrome.storage.session.get(null)).find((k) => k.startsWith('collapse:'));
+      if (key) return Number(key.split(':')[1]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return NaN;
+  });
+  const popup = await browser.openExtensionPage(`extension/popup/popup.html?tab=${tabId}`);
+  const first = await sendFromPage(popup, 'collapse.report', { tab: tabId });
+  assert.equal(first.value?.coreVersion, VERSION);
+  assert.equal(first.value?.rows, (await visibleRows(page)).length, 'the rows of the first page');
+
   // Other test files add posts to the shared network: load the whole timeline so the floods
   // are complete wherever the page boundaries fall.
   for (let i = 0; i < 20 && !(await page.evaluate(() => /** @type {any} */ (window).__replica.state().done[0])); i++) {
     await page.evaluate(() => /** @type {any} */ (window).__replica.loadMore());
   }
 
-  // What the core answered for this tab must be the runs of the rows the page shows.
+  // What the core answers for this tab must be the runs of the rows the page shows now.
   const rows = await visibleRows(page);
+  assert.ok(rows.length > first.value.rows, 'more rows were loaded');
   const owners = rows.map((r) => r.repostBy ?? r.author);
   const expected = [];
   owners.forEach((owner, i) => {
@@ -65,21 +81,13 @@ test('the content script on bsky.app gets runs computed by the wasm core', async
   const heidi = expected.find((r) => r.account === net.floods.reposts.account);
   assert.equal(heidi?.len, net.floods.reposts.count, 'the 8-repost flood is one run, owned by the reposter');
 
-  // The content script reports again whenever the visible rows change: wait for the report
-  // about the rows read above (bounded), then compare it in full.
-  const latestReport = () =>
-    browser.sw.evaluate(async () => {
-      const all = await chrome.storage.session.get(null);
-      return Object.entries(all).filter(([k]) => k.startsWith('tab:')).map(([, v]) => v)[0] ?? null;
-    });
-  let record = await latestReport();
-  for (let i = 0; i < 50 && record?.rows !== owners.length; i++) {
-    await page.waitForTimeout(100);
-    record = await latestReport();
-  }
-  assert.ok(record, 'the service worker recorded the tab report');
-  assert.equal(record.rows, owners.length);
-  assert.deepEqual(record.runs, expected);
+  const report = await sendFromPage(popup, 'collapse.report', { tab: tabId });
+  assert.equal(report.value?.rows, owners.length);
+  assert.deepEqual(report.value?.runs, expected);
+  // Nothing is recorded in the background any more: the report exists only when asked.
+  const stored = await browser.sw.evaluate(async () => Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith('tab:')));
+  assert.deepEqual(stored, []);
+  await popup.close();
   await page.close();
 });
 
