@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, network, sendFromPage } from './harness.mjs';
+import { evalInContentScript, launch, network, sendFromPage } from './harness.mjs';
 
 const net = network();
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -204,6 +204,20 @@ test('the save shortcut saves the focused search result', async () => {
   await page.close();
 });
 
+/**
+ * Waits until the collapsed view has looked at the page as it is now: a style change (which
+ * the collapsed view answers with a full update) made by the test, then that update done.
+ * @param {import('playwright-core').Page} page
+ */
+async function collapsedViewLooked(page) {
+  const count = () => evalInContentScript(browser.context, page, 'SkyPanelContent.metrics.updates.length');
+  const before = await count();
+  await page.evaluate(() => document.body.style.setProperty('outline-color', 'transparent'));
+  for (let i = 0; i < 400 && (await count()) === before; i++) await page.waitForTimeout(25);
+  assert.notEqual(await count(), before, 'the collapsed view ran an update');
+  await page.evaluate(() => document.body.style.removeProperty('outline-color'));
+}
+
 test('the collapsed view leaves search results and /saved alone, even with floods on them', async () => {
   // Grace's posts on /saved, one after another: a flood if it were a feed.
   for (const text of ['Coffee first.', '5/9', '7/9', '8/9']) await bookmark(await seeded('grace', text));
@@ -221,7 +235,7 @@ test('the collapsed view leaves search results and /saved alone, even with flood
   await page.evaluate(() => /** @type {any} */ (window).__replica.navigate('/search?q=T-minus'));
   await buttonsShown(page, 'searchScreen', 4);
   assert.equal((await postsOn(page, 'searchScreen')).length, 4);
-  await page.waitForTimeout(500); // a collapsed-view update would run within a frame or two
+  await collapsedViewLooked(page);
   assert.equal(await marks('searchScreen'), 0, 'nothing folded or marked on the search screen');
   assert.equal(await page.locator('[data-skypanel-control]').filter({ visible: true }).count(), 0, 'no collapsed-view control beside the search tabs');
 
@@ -229,7 +243,7 @@ test('the collapsed view leaves search results and /saved alone, even with flood
   await buttonsShown(page, 'bookmarksScreen', 4);
   const saved = await postsOn(page, 'bookmarksScreen');
   assert.ok(saved.filter((p) => p.href.startsWith('/profile/grace.test/')).length >= 4);
-  await page.waitForTimeout(500);
+  await collapsedViewLooked(page);
   assert.equal(await marks('bookmarksScreen'), 0, 'nothing folded or marked on /saved');
 
   // Opened directly. (The replica renders Home before routing, so Home's own rows may be
@@ -237,7 +251,7 @@ test('the collapsed view leaves search results and /saved alone, even with flood
   for (const [path, screen] of [['/saved', 'bookmarksScreen'], ['/search?q=T-minus', 'searchScreen']]) {
     const direct = await browser.openBsky(path);
     await buttonsShown(direct, screen, 4);
-    await direct.waitForTimeout(500);
+    await collapsedViewLooked(direct);
     const inScreen = await direct.evaluate((s) => document.querySelector(`[data-testid="${s}"]`)?.querySelectorAll('[data-skypanel-group], [data-skypanel-folded], [data-skypanel-pending], .skypanel-block').length ?? -1, screen);
     assert.equal(inScreen, 0, `${path}: nothing folded or marked on the screen`);
     const shown = await direct.evaluate(() => Array.from(document.querySelectorAll('[data-skypanel-group], [data-skypanel-control]')).filter((b) => /** @type {HTMLElement} */ (b).offsetParent !== null).length);
