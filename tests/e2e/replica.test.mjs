@@ -141,6 +141,53 @@ test('a refresh replaces every row with new nodes', async () => {
   assert.ok((await visibleRows(page)).length >= 25);
 });
 
+/** The Post.tsx rows on a screen: [{testid, href}] of each `role=link` box with its own action bar. */
+const postRows = (/** @type {import('playwright-core').Page} */ p, /** @type {string} */ screen) =>
+  p.evaluate((s) =>
+    Array.from(document.querySelectorAll(`[data-testid="${s}"] [role="link"]`))
+      .filter((box) => box.querySelector('[data-testid="replyBtn"]') && /** @type {HTMLElement} */ (box).offsetParent !== null)
+      .map((box) => ({ testid: box.getAttribute('data-testid'), href: box.querySelector('a[href*="/post/"]')?.getAttribute('href') })),
+  screen);
+const permalink = (/** @type {any} */ post) => `/profile/${post.author.handle}/post/${post.uri.split('/').pop()}`;
+
+test('search: searchPosts results as rows with no per-post testid; tabs hide pages and keep them mounted', async () => {
+  const replica = /** @type {any} */ (browser.replica);
+  const search = await browser.openBsky('/search?q=T-minus');
+  const top = JSON.parse(await replica.xrpc('app.bsky.feed.searchPosts', { q: 'T-minus', sort: 'top' })).posts;
+  assert.equal(top.length, 4);
+  await search.waitForFunction(() => document.querySelectorAll('[data-testid="searchScreen"] [data-testid="replyBtn"]').length >= 4);
+  assert.deepEqual(await postRows(search, 'searchScreen'), top.map((/** @type {any} */ p) => ({ testid: null, href: permalink(p) })));
+  assert.equal(await search.locator('[data-testid="searchScreen"] [data-testid^="feedItem-by-"]').count(), 0);
+  const tabs = search.locator('[data-testid="searchScreen"] [role="tablist"] [role="tab"]');
+  assert.deepEqual(await tabs.allTextContents(), ['Top', 'Latest', 'People', 'Feeds']);
+  // SearchResults gives its TabBar no testID: the tabs' testids start with "undefined".
+  assert.deepEqual(await tabs.evaluateAll((ts) => ts.map((t) => t.getAttribute('data-testid'))), [0, 1, 2, 3].map((i) => `undefined-selector-${i}`));
+  const firstTop = await search.locator('[data-testid="searchScreen"] [data-testid="replyBtn"]').first().elementHandle();
+  await tabs.nth(1).click();
+  await search.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="searchScreen"] [data-testid="replyBtn"]')).filter((b) => /** @type {HTMLElement} */ (b).offsetParent !== null).length >= 4);
+  assert.equal(await firstTop?.evaluate((b) => b.isConnected && /** @type {HTMLElement} */ (b).offsetParent === null), true, 'the Top page stays mounted, hidden');
+  assert.equal((await postRows(search, 'searchScreen')).length, 4);
+  await search.close();
+});
+
+test('/saved: getBookmarks as rows with no per-post testid', async () => {
+  const replica = /** @type {any} */ (browser.replica);
+  const [post] = JSON.parse(await replica.xrpc('app.bsky.feed.searchPosts', { q: 'Quiet day' })).posts;
+  await replica.xrpc('app.bsky.bookmark.createBookmark', {}, { uri: post.uri, cid: post.cid });
+  try {
+    const bookmarks = JSON.parse(await replica.xrpc('app.bsky.bookmark.getBookmarks', {})).bookmarks;
+    const saved = await browser.openBsky('/saved');
+    await saved.waitForFunction(() => document.querySelector('[data-testid="bookmarksScreen"] [data-testid="replyBtn"]'));
+    assert.deepEqual(await postRows(saved, 'bookmarksScreen'), bookmarks.map((/** @type {any} */ b) => ({ testid: null, href: permalink(b.item) })));
+    assert.ok((await postRows(saved, 'bookmarksScreen')).some((r) => r.href === permalink(post)));
+    const label = await saved.locator('[data-testid="bookmarksScreen"] [data-testid="postBookmarkBtn"]').first().getAttribute('aria-label');
+    assert.equal(label, 'Remove from saved posts');
+    await saved.close();
+  } finally {
+    await replica.xrpc('app.bsky.bookmark.deleteBookmark', {}, { uri: post.uri });
+  }
+});
+
 test('no console errors on the replica', () => {
   assert.deepEqual(browser.errors, []);
 });
