@@ -155,6 +155,11 @@ export async function save(request) {
   let uri = post.uri;
   try {
     uri = await uriOf(request);
+    // Saved under an older handle of its author: found by its at-uri, never overwritten.
+    if (await store.getPost(uri)) {
+      await store.cancelQueuedSaves(post);
+      return { uri, saved: true };
+    }
     const item = /** @type {import('./wasm.js').Item} */ (await fetchAndStore(uri, wishes, null));
     // A queued copy of this save (an earlier click) is done too.
     await store.cancelQueuedSaves(post);
