@@ -139,6 +139,7 @@ async function saveFocused(tab) {
  * restarts); the pages all hear one runtime broadcast.
  */
 async function announceLibraryChange() {
+  showQueue().catch(() => {});
   const all = await chrome.storage.session.get(null);
   const ids = Object.keys(all).filter((k) => k.startsWith('save:')).map((k) => Number(k.slice(5)));
   const changed = { type: 'library.changed', payload: {} };
@@ -147,6 +148,19 @@ async function announceLibraryChange() {
     // No page open is not an error ("Receiving end does not exist").
     chrome.runtime.sendMessage(changed).catch(() => {}),
   ]);
+}
+
+/**
+ * The toolbar badge counts the saves waiting for Bluesky to answer (none: no badge), so a save
+ * queued from the link menu or the shortcut, with no button in sight, is still seen.
+ */
+async function showQueue() {
+  const waiting = (await library.queued()).filter((s) => !s.failed).length;
+  await chrome.action.setBadgeBackgroundColor({ color: '#b26a00' });
+  await chrome.action.setBadgeText({ text: waiting ? String(waiting) : '' });
+  await chrome.action.setTitle({
+    title: waiting ? `SkyPanel — ${waiting} ${waiting === 1 ? 'save waits' : 'saves wait'} for Bluesky to answer` : 'SkyPanel',
+  });
 }
 
 // Named on the worker's global so tests can run the shortcuts' actions (Chrome offers no way
@@ -184,6 +198,7 @@ async function saveLink(info) {
     return saved;
   } catch (err) {
     console.warn('SkyPanel: saving the linked post failed', err);
+    await chrome.action.setBadgeBackgroundColor({ color: '#c62828' });
     await chrome.action.setBadgeText({ text: '!' });
     await chrome.action.setTitle({ title: `SkyPanel could not save that post: ${/** @type {Error} */ (err).message}` });
     return null;
@@ -213,6 +228,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === library.ORPHAN_ALARM) sweepOrphans();
 });
 chrome.runtime.onStartup.addListener(() => {
+  showQueue().catch(() => {});
   resumeBackup();
   resumeSaves({ now: true });
 });

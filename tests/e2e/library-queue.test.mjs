@@ -152,6 +152,8 @@ test('a save while Bluesky fails is queued — pending, not saved — and lands 
   const alarm = await browser.sw.evaluate(() => chrome.alarms.get('skypanel-saves'));
   assert.ok(alarm && Math.abs(alarm.scheduledTime - queued.nextAt) < 2000, `the retry alarm is set for the next try: ${JSON.stringify(alarm)}`);
   assert.equal((await send('library.usage')).queuedSaves, 1);
+  const badge = () => browser.sw.evaluate(async () => ({ text: await chrome.action.getBadgeText({}), title: await chrome.action.getTitle({}) }));
+  assert.deepEqual(await badge(), { text: '1', title: 'SkyPanel — 1 save waits for Bluesky to answer' }, 'the toolbar shows it');
 
   // The library page lists it; Bluesky answers again; "Retry now" lands it.
   const library = await browser.openExtensionPage('extension/library/library.html');
@@ -174,6 +176,7 @@ test('a save while Bluesky fails is queued — pending, not saved — and lands 
   const uploaded = net.media.find((/** @type {any} */ m) => m.cid === image.cid);
   assert.equal((await libraryMediaHashes(browser))[image.file], uploaded.sha256, 'the original image, byte for byte');
   assert.deepEqual(await send('library.queue'), []);
+  assert.deepEqual(await badge(), { text: '', title: 'SkyPanel' }, 'no badge once nothing waits');
   assert.equal((await browser.sw.evaluate(() => chrome.alarms.get('skypanel-saves'))) ?? null, null, 'no alarm left');
   await library.close();
   await page.close();
