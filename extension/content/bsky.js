@@ -424,7 +424,7 @@
   }
 
   try {
-    new MutationObserver(onMutations).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
+    page.watch(onMutations);
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local' || !changes.collapsed) return;
       const wasEnabled = settings.enabled;

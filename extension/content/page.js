@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Reading bsky.app's timeline DOM: which feeds are on screen, their rows, and the units
- * (posts, reposts, thread slices) those rows form. Read-only: nothing here changes the page.
+ * (posts, reposts, thread slices) those rows form, and the content script's one observer of
+ * the page's changes (`watch`). Read-only: nothing here changes the page.
  * Selectors follow the web client's stable hooks (testIDs, hrefs, roles), never its
  * generated class names, and every one of them is a guess the code must survive losing.
  */
@@ -208,5 +209,31 @@
     },
   };
 
-  ns.page = { ITEM, ALL_FEEDS, layout, feeds, feedSelector, rowsContainer, units, ownerOf, text, visible };
+  /** @type {Set<(records: MutationRecord[]) => void>} */
+  const watchers = new Set();
+  /** @type {MutationObserver | null} */
+  let observer = null;
+
+  /**
+   * Calls `callback` with every batch of the page's changes (nodes added or removed anywhere,
+   * style attributes: a feed shown or hidden). The collapsed view and the save buttons share
+   * one MutationObserver, so the browser records each change once, not once per feature.
+   * @param {(records: MutationRecord[]) => void} callback
+   */
+  function watch(callback) {
+    watchers.add(callback);
+    if (observer) return;
+    observer = new MutationObserver((records) => {
+      for (const watcher of watchers) {
+        try {
+          watcher(records);
+        } catch (err) {
+          console.debug('SkyPanel: a page watcher failed', err);
+        }
+      }
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
+  }
+
+  ns.page = { ITEM, ALL_FEEDS, layout, feeds, feedSelector, rowsContainer, units, ownerOf, text, visible, watch };
 })();

@@ -11,7 +11,7 @@
  *   "unsaved", "pending" (queued until Bluesky answers; still aria-pressed="false") or
  *   "failed" (a queued save refused when tried again).
  *
- * Like the rest of the content script: cheap (one observer, work batched per frame, each
+ * Like the rest of the content script: cheap (the shared observer, work batched per frame, each
  * post decorated once), defensive (a post it cannot identify gets no button), and it never
  * moves or removes bsky.app's nodes — the button is inserted next to bsky.app's own
  * bookmark button.
@@ -300,7 +300,8 @@
     }
   }
 
-  const observer = new MutationObserver((records) => {
+  /** Notes posts added (decorated on the next frame) and whether any were removed. @param {MutationRecord[]} records */
+  function onMutations(records) {
     for (const r of records) {
       if (r.removedNodes.length) removals = true;
       for (const n of r.addedNodes) {
@@ -312,7 +313,7 @@
       scheduled = true;
       requestAnimationFrame(flush);
     }
-  });
+  }
 
   /** Asks again whether every post with a button is saved (the library changed elsewhere). */
   function refreshAll() {
@@ -343,7 +344,7 @@
         else if (message?.type === 'save.focused') saveFocused();
       });
       decorate(document);
-      observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true });
+      ns.page.watch(onMutations); // the content script's one observer (page.js)
     } catch (err) {
       console.debug('SkyPanel: save buttons not started', err);
     }
