@@ -107,10 +107,21 @@
     return reposterOf(item) ?? authorOf(item);
   }
 
-  /** A row continues the thread slice above it when its top border is hidden. @param {Element} item */
+  const TOP_BORDER_WIDTH = /(?:^|;)\s*border-top-width\s*:\s*([^;]*)/;
+
+  /**
+   * A row continues the thread slice above it when its top border is hidden. bsky.app writes
+   * that width into the style attribute (React Native Web puts PostFeedItem's dynamic
+   * borderTopWidth inline), so it is read from the attribute's text: the computed style would
+   * force a style update of the rows just added (on the replica, milliseconds per page of 30
+   * instead of microseconds). The computed style is read only when the attribute does not say.
+   * @param {Element} item
+   */
   function continuesSlice(item) {
     const inner = item.firstElementChild;
     if (!inner) return false;
+    const width = parseFloat(TOP_BORDER_WIDTH.exec(inner.getAttribute('style') ?? '')?.[1] ?? '');
+    if (!Number.isNaN(width)) return width === 0;
     return getComputedStyle(inner).borderTopWidth === '0px';
   }
 

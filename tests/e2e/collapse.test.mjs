@@ -129,11 +129,9 @@ test('a block shows who and what, and opens in place with click, Enter and Space
   await page.close();
 });
 
-test('a thread slice is one unit: a block never splits it', async () => {
-  await setCollapsed({ enabled: true, mode: 'runs', threshold: 2 });
-  const page = await browser.openBsky();
-  await page.waitForFunction(() => document.querySelectorAll('[data-skypanel-group]').length > 2);
-  const split = await page.evaluate(() => {
+/** Thread-slice rows on the page, and how many a block boundary splits from the row above. @param {import('playwright-core').Page} page */
+const sliceSplits = (page) =>
+  page.evaluate(() => {
     const rows = Array.from(document.querySelectorAll('[data-testid="followingFeedPage"] [data-testid^="feedItem-by-"]')).map((i) => i.parentElement?.parentElement);
     const continues = (/** @type {Element | null | undefined} */ row) => {
       const inner = row?.querySelector('[data-testid^="feedItem-by-"]')?.firstElementChild;
@@ -143,11 +141,55 @@ test('a thread slice is one unit: a block never splits it', async () => {
     rows.forEach((row, i) => {
       if (i > 0 && continues(row) && row?.hasAttribute('data-skypanel-folded') !== rows[i - 1]?.hasAttribute('data-skypanel-folded')) bad++;
     });
-    return { bad, slices: rows.filter(continues).length };
+    return { bad, slices: rows.filter(continues).length, folded: rows.map((row) => (row?.hasAttribute('data-skypanel-folded') ? 1 : 0)).join('') };
   });
+
+test('a thread slice is one unit: a block never splits it', async () => {
+  await setCollapsed({ enabled: true, mode: 'runs', threshold: 2 });
+  const page = await browser.openBsky();
+  await page.waitForFunction(() => document.querySelectorAll('[data-skypanel-group]').length > 2);
+  const split = await sliceSplits(page);
   assert.ok(split.slices > 0, 'the seed has thread slices');
   assert.equal(split.bad, 0);
   await page.close();
+});
+
+test('a thread slice whose hidden border comes from a class, not the style attribute, is still one unit', async () => {
+  // Bundle mode gathers every unit of an account: a slice read as two units would send its
+  // first row to the block of that row's author.
+  const bundle = { enabled: true, mode: 'bundle', threshold: 2 };
+  const layout = async (/** @type {boolean} */ moveWidths) => {
+    await setCollapsed({ enabled: false });
+    const page = await browser.openBsky();
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-skypanel') === 'off');
+    if (moveWidths) {
+      // The widths move from the style attribute to a stylesheet: only the computed style says.
+      await page.evaluate(() => {
+        const sheet = document.createElement('style');
+        sheet.textContent = '.t-child { border-top-width: 0 !important } .t-top { border-top-width: 1px }';
+        document.head.append(sheet);
+        for (const inner of document.querySelectorAll('[data-testid^="feedItem-by-"] > :first-child')) {
+          const style = inner.getAttribute('style') ?? '';
+          inner.classList.add(/border-top-width:\s*0/.test(style) ? 't-child' : 't-top');
+          inner.setAttribute('style', style.replace(/border-top-width:[^;]*;?/g, ''));
+        }
+      });
+      assert.equal(await page.evaluate(() => document.querySelectorAll('[style*="border-top-width"]').length), 0);
+    }
+    await setCollapsed(bundle);
+    await waitForBlock(page, GRACE, 12);
+    await page.waitForTimeout(300);
+    const split = await sliceSplits(page);
+    const found = await blocks(page);
+    await page.close();
+    return { split, found };
+  };
+  const inline = await layout(false);
+  const computed = await layout(true);
+  assert.ok(computed.split.slices > 0, 'the seed has thread slices');
+  assert.equal(computed.split.bad, 0);
+  assert.deepEqual(computed.found, inline.found, 'the same blocks as when the style attribute says');
+  assert.equal(computed.split.folded, inline.split.folded, 'the same rows folded');
 });
 
 test('bundle mode gathers an account at its newest position; runs mode does not', async () => {

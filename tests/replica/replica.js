@@ -220,7 +220,8 @@
           ])]),
         ])])
       : null;
-    const border = opts.parentAbove ? 'border-top-width:0' : 'border-top:1px solid var(--line)';
+    // Inline widths, as React Native Web writes PostFeedItem's dynamic borderTopWidth.
+    const border = opts.parentAbove ? 'border-top-width:0' : 'border-top-width:1px; border-top-style:solid; border-top-color:var(--line)';
     const padBottom = opts.childBelow ? '' : ' padding-bottom:8px;';
     const item = h('div', { role: 'link', tabindex: '0', class: 'css-175oi2r feed-item', 'data-testid': `feedItem-by-${post.author.handle}` }, [
       view({ class: 'item-inner', style: `padding-left:10px; padding-right:15px;${padBottom} ${border}; overflow:hidden` }, [
