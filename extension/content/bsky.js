@@ -348,7 +348,7 @@
   let scheduledFor = 0;
   /**
    * Runs an update soon: at once (after the current task) by default; `delay` ms later for
-   * changes that only feed the core's report on the page while folding is off.
+   * changes seen while folding is off (only the page control may need placing).
    */
   function schedule(delay = 0) {
     const at = performance.now() + delay;
@@ -386,9 +386,15 @@
    * @param {MutationRecord[]} records
    */
   function onMutations(records) {
+    if (!settings.enabled) {
+      // Off, nothing reads the rows (the popup's report is read when asked): a later look is
+      // only for the page control, so the records are not even read.
+      schedule(200);
+      return;
+    }
     const started = performance.now();
     batch++;
-    const folding = settings.enabled && state === 'on';
+    const folding = state === 'on';
     let relevant = false;
     for (const record of records) {
       if (record.type === 'attributes') {
@@ -417,9 +423,7 @@
       else change.added.push(...added);
       if (folding) added.forEach(hold);
     }
-    // While folding is off nothing reads the rows (the popup's report is read on demand): only
-    // the page control may need to appear, so a burst of changes is looked at once.
-    if (relevant) schedule(settings.enabled ? 0 : 200);
+    if (relevant) schedule();
     metrics.totalMs += performance.now() - started;
   }
 
