@@ -28,13 +28,27 @@
   /** @param {number} n @param {string} one @param {string} many */
   const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
-  /** The page's theme from its background: 'light', 'dim' or 'dark'. */
+  let themeKey = '';
+  let themeSeen = 'light';
+  // A theme that follows the system's may change with no class or style of the page changing.
+  window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', () => (themeKey = ''));
+
+  /**
+   * The page's theme from its background: 'light', 'dim' or 'dark'. The computed background
+   * is read again only when the classes or inline styles of html and body changed (bsky.app
+   * switches themes there): reading it forces a style update of every row just added.
+   */
   function theme() {
-    const bg = getComputedStyle(document.body).backgroundColor;
+    const html = document.documentElement;
+    const body = document.body;
+    const key = `${html.className}|${html.getAttribute('style')}|${body.className}|${body.getAttribute('style')}`;
+    if (key === themeKey) return themeSeen;
+    const bg = getComputedStyle(body).backgroundColor;
     const [r, g, b] = (bg.match(/\d+(\.\d+)?/g) ?? ['255', '255', '255']).map(Number);
     const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    if (luminance > 128 || bg === 'rgba(0, 0, 0, 0)') return 'light';
-    return luminance < 8 ? 'dark' : 'dim';
+    themeKey = key;
+    themeSeen = luminance > 128 || bg === 'rgba(0, 0, 0, 0)' ? 'light' : luminance < 8 ? 'dark' : 'dim';
+    return themeSeen;
   }
 
   /** @type {HTMLElement | null} */
@@ -222,8 +236,8 @@
       if (same) kept.set(key, old);
       else dropped.push(old);
     }
-    // The theme is read before anything is written: reading it forces a style update, which
-    // is cheap only while nothing of ours has changed since the page's own.
+    // The theme is read before anything is written: when it must be computed, that forces a
+    // style update, which is cheap only while nothing of ours has changed since the page's own.
     const pageTheme = wanted.size - skip > kept.size ? theme() : '';
     /** @type {Set<Element>} rows folded by the new blocks */
     const folding = new Set();

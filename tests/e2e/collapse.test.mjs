@@ -298,6 +298,17 @@ test('it follows the app theme', async () => {
     assert.equal(await page.locator(`[data-skypanel-group="${GRACE}"]`).getAttribute('data-skypanel-theme'), theme);
     await page.close();
   }
+  // The theme switched while the page is open (bsky.app changes the html element's class):
+  // blocks made afterwards take the new one.
+  const page = await browser.openBsky('/?theme=dark');
+  await waitForBlock(page, GRACE, 12);
+  const oldBlock = await page.evaluateHandle((g) => document.querySelector(`[data-skypanel-group="${g}"]`), GRACE);
+  await page.evaluate(() => document.documentElement.classList.replace('theme-dark', 'theme-light'));
+  await page.evaluate(() => /** @type {any} */ (window).__replica.refresh());
+  await page.waitForFunction((b) => !b?.isConnected, oldBlock);
+  await waitForBlock(page, GRACE, 12);
+  assert.equal(await page.locator(`[data-skypanel-group="${GRACE}"]`).getAttribute('data-skypanel-theme'), 'light');
+  await page.close();
 });
 
 test('fail-safe: an unrecognised layout is left alone and the popup says so', async () => {
