@@ -268,7 +268,7 @@ function toggleEditor(item, tags, note, body, opener) {
     save.setAttribute('disabled', '');
     try {
       /** @type {Item} */
-      const edited = await SkyPanel.send('library.edit', { uri: item.uri, tags: parseTags(tagsInput.value), note: noteInput.value });
+      const edited = await write('library.edit', { uri: item.uri, tags: parseTags(tagsInput.value), note: noteInput.value });
       await replacePost(edited);
       /** @type {HTMLElement | null} */ (list.querySelector(`li[data-uri="${CSS.escape(item.uri)}"] [data-testid=library-edit]`))?.focus();
       say('Saved the tags and note.');
@@ -422,7 +422,7 @@ $('tag-selected').addEventListener('click', async () => {
   }
   const uris = selectedUris();
   try {
-    for (const uri of uris) await replacePost(await SkyPanel.send('library.edit', { uri, addTags: tags }));
+    for (const uri of uris) await replacePost(await write('library.edit', { uri, addTags: tags }));
     field('bulk-tag').value = '';
     say(`Tagged ${uris.length} ${uris.length === 1 ? 'post' : 'posts'} ${tags.map((t) => `#${t.replace(/^#+/, '')}`).join(' ')}.`);
     loadTags();
@@ -440,7 +440,7 @@ $('recheck').addEventListener('click', async () => {
   say('Asking Bluesky about every saved post…');
   try {
     /** @type {{live: number, deleted: number, blocked: number, unknown: number}} */
-    const r = await SkyPanel.send('library.recheck', {});
+    const r = await write('library.recheck', {});
     const checked = r.live + r.deleted + r.blocked + r.unknown;
     const parts = [`${r.live} still there`, `${r.deleted} deleted`, `${r.blocked} hidden by a block`];
     if (r.unknown) parts.push(`${r.unknown} could not be checked`);
@@ -504,7 +504,7 @@ $('import').addEventListener('change', async (event) => {
   try {
     const isZip = /\.zip$/i.test(file.name) || archive.looksLikeZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
     if (isZip) {
-      const { report, restored } = await archive.importZip(file);
+      const { report, restored } = await own(() => archive.importZip(file));
       const media = restored ? ` ${restored} media files restored.` : '';
       say(`Imported ${file.name}: ${report.added} added, ${report.merged} merged, ${report.skipped} already there.${media}`);
     } else {
@@ -558,15 +558,20 @@ more.addEventListener('click', load);
 // up here: the worker announces every change to the library. This page's own removals and
 // imports are drawn already; a change that arrives while posts are selected or a note is being
 // edited waits until that is done, so it never takes the reader's work away.
-/** Sends a change this page draws itself. @param {string} type @param {object} payload */
-async function write(type, payload) {
+/**
+ * Runs a change this page draws itself (its announcement is not redrawn again).
+ * @template T @param {() => Promise<T>} change @returns {Promise<T>}
+ */
+async function own(change) {
   ownWrites++;
   try {
-    return await SkyPanel.send(type, payload);
+    return await change();
   } finally {
     ownWrites--;
   }
 }
+/** Sends a change this page draws itself. @param {string} type @param {object} payload */
+const write = (type, payload) => own(() => SkyPanel.send(type, payload));
 const busy = () => selected.size > 0 || list.querySelector('form.edit') !== null;
 /** Redraws for a change made elsewhere, now or once the reader is done. */
 function catchUp() {
