@@ -18,6 +18,8 @@
  *                  Whole-renderer "on minus off" is not used: with rows folded the page itself
  *                  does different work. The pages are loaded by the replica's own loader
  *                  rather than by wheel events, so both runs load the same pages.
+ *   oursWhileOffMs SkyPanel's time in the run with the view off (the save buttons' work; the
+ *                  collapsed view then only looks at its page control)
  *   oursMs, scriptOffMs  the two sides of scrollOverhead; oursByFile: ours by the extension's
  *                  file that started the work (bsky.js is the collapsed view's observer and
  *                  updates); selfReportedMs: the collapsed view's own count of its time in
