@@ -27,7 +27,9 @@
   const OWN_ACTIONS = '[data-testid="replyBtn"]';
   const PERMALINK = /^\/profile\/([^/?#]+)\/post\/([^/?#]+)\/?$/;
   const SVG = 'http://www.w3.org/2000/svg';
-  const NOT_PERMALINK = '[data-testid="contentHider-post"], [data-testid="postText"], [role="link"][aria-label^="Post by"]';
+  // Where links to other posts live: a post's text (`data-word-wrap`, with or without the
+  // postText testid: thread posts have none), its content, a quoted post, a link card.
+  const NOT_PERMALINK = '[data-testid="contentHider-post"], [data-testid="postText"], [data-word-wrap], [role="link"][aria-label^="Post by"], a[target="_blank"]';
 
   /** Buttons by post key (`handle/rkey`), to update every copy of a post at once. */
   /** @type {Map<string, Set<HTMLButtonElement>>} */
@@ -80,21 +82,25 @@
    * @returns {{actor: string, rkey: string} | null}
    */
   function identify(item) {
-    // Links inside the post's text or a quote may point at other posts: not the permalink.
-    // The permalink comes first in the row, so the first link is nearly always it.
-    let link = item.querySelector('a[href*="/post/"]');
-    if (link && link.closest(NOT_PERMALINK)) {
-      link = Array.from(item.querySelectorAll('a[href*="/post/"]')).find((a) => !a.closest(NOT_PERMALINK)) ?? null;
-    }
-    const href = link?.getAttribute('href') ?? '';
-    let m = PERMALINK.exec(href.startsWith('http') ? safePath(href) : href);
-    if (!m && item.getAttribute('data-testid')?.startsWith('postThreadItem-by-')) {
-      const handle = item.getAttribute('data-testid')?.slice('postThreadItem-by-'.length) ?? '';
+    const testid = item.getAttribute('data-testid') ?? '';
+    // The focused post of a thread is not a link to anywhere (no role=link) and has no
+    // permalink: its links go to who reposted, liked or quoted it, or wherever its text
+    // points. It is the post the address bar names.
+    if (testid.startsWith('postThreadItem-by-') && item.getAttribute('role') !== 'link') {
+      const handle = testid.slice('postThreadItem-by-'.length);
       const here = PERMALINK.exec(location.pathname);
-      if (here && !link && (decodeURIComponent(here[1]) === handle || here[1].startsWith('did:'))) m = here;
+      if (!here || (decodeURIComponent(here[1]) !== handle && !here[1].startsWith('did:'))) return null;
+      return { actor: decodeURIComponent(here[1]), rkey: decodeURIComponent(here[2]) };
     }
-    if (!m) return null;
-    return { actor: decodeURIComponent(m[1]), rkey: decodeURIComponent(m[2]) };
+    // Any other post: its timestamp link, the first link to a post that is not in its text,
+    // a quote or a card (those may point at other posts).
+    for (const link of item.querySelectorAll('a[href*="/post/"]')) {
+      if (link.closest(NOT_PERMALINK)) continue;
+      const href = link.getAttribute('href') ?? '';
+      const m = PERMALINK.exec(href.startsWith('http') ? safePath(href) : href);
+      if (m) return { actor: decodeURIComponent(m[1]), rkey: decodeURIComponent(m[2]) };
+    }
+    return null;
   }
 
   /** @param {string} href */

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { AtpAgent } from '@atproto/api';
 import { evalInContentScript, launch, network, sendFromPage } from './harness.mjs';
 
 const net = network();
@@ -259,6 +260,62 @@ test('the collapsed view leaves search results and /saved alone, even with flood
     await direct.close();
   }
   await browser.sw.evaluate(() => chrome.storage.local.set({ collapsed: { enabled: false } }));
+  await page.close();
+});
+
+/**
+ * Posts `text` as `who` with every bsky.app URL in it as a link facet (ASCII text: byte
+ * offsets are character offsets). @param {string} who a handle @param {string} text @param {any} [reply]
+ */
+async function postWithLinks(who, text, reply) {
+  const agent = new AtpAgent({ service: net.pds });
+  await agent.login({ identifier: who, password: net.password });
+  const facets = Array.from(text.matchAll(/https:\/\/bsky\.app\/\S+/g), (m) => ({
+    index: { byteStart: /** @type {number} */ (m.index), byteEnd: /** @type {number} */ (m.index) + m[0].length },
+    features: [{ $type: 'app.bsky.richtext.facet#link', uri: m[0] }],
+  }));
+  const made = await agent.post({ text, facets, createdAt: new Date().toISOString(), ...(reply ? { reply } : {}) });
+  return { agent, ...made };
+}
+
+test('a thread: the focused post (liked, reposted, its text linking another post) and a reply each save themselves', async () => {
+  // The real client's focused post carries links to who reposted and liked it, and links in
+  // its text are in-app paths; none of them is its permalink (it has none).
+  const [bobPost, carlaPost] = [net.log.find((/** @type {any} */ e) => e.kind === 'post' && e.by === 'bob').uri, net.log.find((/** @type {any} */ e) => e.kind === 'post' && e.by === 'carla').uri];
+  const link = (/** @type {string} */ uri, /** @type {string} */ handle) => `https://bsky.app/profile/${handle}/post/${uri.split('/').pop()}`;
+  const root = await postWithLinks(net.hostile.account, `Read this first: ${link(bobPost, 'bob.test')}`);
+  const fan = new AtpAgent({ service: net.pds });
+  await fan.login({ identifier: net.accounts.dan.handle, password: net.password });
+  await fan.like(root.uri, root.cid);
+  await fan.repost(root.uri, root.cid);
+  const replyRef = { root: { uri: root.uri, cid: root.cid }, parent: { uri: root.uri, cid: root.cid } };
+  const reply = await postWithLinks(net.accounts.dan.handle, `And this one: ${link(carlaPost, 'carla.test')}`, replyRef);
+  const ready = async () => {
+    const url = `${net.appview}/xrpc/app.bsky.feed.getPostThread?uri=${encodeURIComponent(root.uri)}`;
+    const { thread } = await (await fetch(url)).json();
+    return thread?.post?.likeCount > 0 && thread?.post?.repostCount > 0 && thread?.replies?.length > 0;
+  };
+  for (let i = 0; i < 100 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await ready(), 'the AppView shows the like, the repost and the reply');
+
+  const page = await browser.openBsky(`/profile/${net.hostile.account}/post/${root.uri.split('/').pop()}`);
+  const focused = page.locator(`[data-testid="postThreadItem-by-${net.hostile.account}"]:not([role="link"])`);
+  await focused.locator('a[href$="/reposted-by"]').waitFor();
+  await focused.locator('a[href$="/liked-by"]').waitFor();
+  assert.equal(await focused.locator(`a[href="/profile/bob.test/post/${bobPost.split('/').pop()}"]`).count(), 1, 'the text links bob\'s post by its path');
+  const replyItem = page.locator(`[data-testid="postThreadItem-by-${net.accounts.dan.handle}"][role="link"]`);
+  await replyItem.waitFor();
+  assert.equal(await focused.locator('[data-skypanel-save]').count(), 1, 'the focused post has its button');
+  assert.equal(await replyItem.locator('[data-skypanel-save]').count(), 1, 'the reply has its button');
+
+  await focused.locator('[data-skypanel-save]').click();
+  await pressed(focused.locator('[data-skypanel-save]'), 'true');
+  await replyItem.locator('[data-skypanel-save]').click();
+  await pressed(replyItem.locator('[data-skypanel-save]'), 'true');
+  const saved = await savedUris();
+  assert.ok(saved.includes(root.uri), 'the focused post is saved');
+  assert.ok(saved.includes(reply.uri), 'the reply is saved');
+  assert.ok(!saved.includes(bobPost) && !saved.includes(carlaPost), 'not the posts their texts link to');
   await page.close();
 });
 

@@ -92,8 +92,10 @@
   const nameOf = (author) => author.displayName || author.handle;
 
   /** Post text with facets as links (UTF-8 byte offsets), built node by node. @param {any} record */
-  function richText(record) {
-    const out = text({ 'data-testid': 'postText', 'data-word-wrap': '1' });
+  function richText(record, testid = true) {
+    // Feed rows mark their text `postText`; thread posts (the focused one and the replies)
+    // render the same text with no testid.
+    const out = text({ ...(testid ? { 'data-testid': 'postText' } : {}), 'data-word-wrap': '1' });
     const str = String(record.text ?? '');
     const bytes = new TextEncoder().encode(str);
     const dec = new TextDecoder();
@@ -107,7 +109,8 @@
       const label = dec.decode(bytes.slice(f.index.byteStart, f.index.byteEnd));
       const feat = f.features?.[0] ?? {};
       let href = '#';
-      if (feat.$type === 'app.bsky.richtext.facet#link') href = feat.uri;
+      // bsky.app's own URLs become in-app links (a path, no new tab), as the client does.
+      if (feat.$type === 'app.bsky.richtext.facet#link') href = /^https:\/\/bsky\.app\/profile\//.test(feat.uri) ? feat.uri.slice('https://bsky.app'.length) : feat.uri;
       else if (feat.$type === 'app.bsky.richtext.facet#mention') href = `/profile/${feat.did}`;
       else if (feat.$type === 'app.bsky.richtext.facet#tag') href = `/hashtag/${encodeURIComponent(feat.tag)}`;
       const external = /^https?:/.test(href);
@@ -143,6 +146,29 @@
           : text({ class: 'css-146c3p1 muted' }, [longDate(post.indexedAt)]),
       ]),
     ])]);
+  }
+
+  /** The focused thread post's author: one link, labelled with the display name. @param {any} post */
+  function focusedMeta(post) {
+    const a = post.author;
+    return h('a', { href: `/profile/${a.handle}`, role: 'link', 'aria-label': nameOf(a), 'data-no-underline': '1', class: 'css-175oi2r', tabindex: '0', 'aria-pressed': 'false' }, [
+      view({}, [text({ class: 'css-146c3p1 bold' }, [nameOf(a)]), text({ class: 'css-146c3p1 muted' }, [`@${a.handle}`])]),
+    ]);
+  }
+
+  /** The focused post's counts: links to who reposted, quoted and liked it (when any did). @param {any} post */
+  function counts(post) {
+    const base = `/profile/${post.author.handle}/post/${rkeyOf(post)}`;
+    /** @param {number} n @param {string} path @param {string} label @param {string} testid @param {string} word */
+    const count = (n, path, label, testid, word) =>
+      n > 0 ? h('a', { href: `${base}/${path}`, role: 'link', 'aria-label': label, 'data-no-underline': '1', class: 'css-175oi2r', tabindex: '0', 'aria-pressed': 'false' }, [
+        text({ 'data-testid': testid, class: 'css-146c3p1' }, [h('span', {}, [String(n)]), ` ${word}${n === 1 ? '' : 's'}`]),
+      ]) : null;
+    return view({ class: 'row' }, [
+      count(post.repostCount ?? 0, 'reposted-by', 'Reposts of this post', 'repostCount-expanded', 'repost'),
+      count(post.quoteCount ?? 0, 'quotes', 'Quotes of this post', 'quoteCount-expanded', 'quote'),
+      count(post.likeCount ?? 0, 'liked-by', 'Likes on this post', 'likeCount-expanded', 'like'),
+    ]);
   }
 
   /** @param {any} embed */
@@ -645,11 +671,19 @@
           const list = view({ class: 'center' });
           const chain = [];
           for (let t = thread.thread; t?.post; t = t.parent) chain.unshift(t.post);
-          for (const p of chain) {
-            // As on bsky.app, the focused post (the last) has no permalink, only a plain date.
-            const focused = p === chain[chain.length - 1];
-            list.append(view({}, [view({ 'data-testid': `postThreadItem-by-${p.author.handle}` }, [
-              view({ class: 'row' }, [avatar(p.author), view({ class: 'content' }, [postMeta(p, !focused), view({ 'data-testid': 'contentHider-post' }, [richText(p.record ?? {})]), embedView(p.embed), controls(p)])]),
+          const focusedPost = chain[chain.length - 1];
+          const replies = (thread.thread?.replies ?? []).map((/** @type {any} */ r) => r?.post).filter(Boolean);
+          for (const p of [...chain, ...replies]) {
+            // As on bsky.app (ThreadItemAnchor / ThreadItemPost): parents and replies are
+            // role=link boxes with a timestamp permalink; the focused post is not a link, has
+            // no permalink, names its author by display name, shows a plain date and links
+            // to who reposted, liked and quoted it. No thread post has a postText testid.
+            const focused = p === focusedPost;
+            const body = focused
+              ? [focusedMeta(p), richText(p.record ?? {}, false), embedView(p.embed), view({}, [text({ class: 'css-146c3p1 muted' }, [longDate(p.indexedAt)])]), counts(p), controls(p)]
+              : [postMeta(p), richText(p.record ?? {}, false), embedView(p.embed), controls(p)];
+            list.append(view({}, [view({ 'data-testid': `postThreadItem-by-${p.author.handle}`, ...(focused ? {} : { role: 'link', tabindex: '0' }) }, [
+              view({ class: 'row' }, [avatar(p.author), view({ class: 'content' }, body)]),
             ])]));
           }
           screen.append(list);
