@@ -235,13 +235,12 @@
   }
 
   /**
-   * Gives every post under `root` a button (once), then asks the background which of them
-   * are saved.
+   * Gives every post under `root` a button (once); answers the posts whose state must be
+   * asked of the background (added to `fresh`, keyed by post).
    * @param {ParentNode} root
+   * @param {Map<string, {actor: string, rkey: string}>} [fresh]
    */
-  function decorate(root) {
-    /** Posts whose state must be asked for, each once. @type {Map<string, {actor: string, rkey: string}>} */
-    const fresh = new Map();
+  function decorate(root, fresh = new Map()) {
     for (const item of postsIn(root)) {
       if (seen.has(item)) continue;
       seen.add(item);
@@ -257,7 +256,7 @@
       if (state !== undefined) show(button, state);
       else fresh.set(k, id);
     }
-    if (fresh.size) refresh([...fresh.values()]);
+    return fresh;
   }
 
   /**
@@ -296,8 +295,13 @@
   function flush() {
     scheduled = false;
     try {
-      for (const el of added) if (el.isConnected) decorate(el);
+      // One question to the background for every new post of this batch (a page of rows),
+      // not one per row.
+      /** @type {Map<string, {actor: string, rkey: string}>} */
+      const fresh = new Map();
+      for (const el of added) if (el.isConnected) decorate(el, fresh);
       added.clear();
+      if (fresh.size) refresh([...fresh.values()]);
       // Dropping buttons of rows that left is only worth a pass when something was removed.
       if (removals) prune();
       removals = false;
@@ -349,7 +353,8 @@
         if (message?.type === 'library.changed') refreshAll();
         else if (message?.type === 'save.focused') saveFocused();
       });
-      decorate(document);
+      const fresh = decorate(document);
+      if (fresh.size) refresh([...fresh.values()]);
       ns.page.watch(onMutations); // the content script's one observer (page.js)
     } catch (err) {
       console.debug('SkyPanel: save buttons not started', err);
