@@ -30,8 +30,28 @@
 
   let themeKey = '';
   let themeSeen = 'light';
+  /** Blocks on the page take a new theme when bsky.app switches (see followTheme). */
+  function retheme() {
+    if (!live.size) return;
+    themeKey = '';
+    const now = theme();
+    for (const block of live) if (block.getAttribute('data-skypanel-theme') !== now) block.setAttribute('data-skypanel-theme', now);
+  }
   // A theme that follows the system's may change with no class or style of the page changing.
-  window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', () => (themeKey = ''));
+  window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', () => setTimeout(retheme, 0));
+  /** @type {MutationObserver | null} */
+  let themeWatcher = null;
+  /**
+   * bsky.app switches themes by the class of the html element (`theme--light|dim|dark`, with
+   * the body's background): watched on those two elements alone, only while blocks exist —
+   * a switch is rare and cheap to follow, and rows are never looked at for it.
+   */
+  function followTheme() {
+    if (themeWatcher) return;
+    themeWatcher = new MutationObserver(retheme);
+    themeWatcher.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style'] });
+    if (document.body) themeWatcher.observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
+  }
 
   /**
    * The page's theme from its background: 'light', 'dim' or 'dark'. The computed background
@@ -273,6 +293,7 @@
       }
       container.insertBefore(block, members[0].rows[0]);
       live.add(block);
+      followTheme();
       placed.push(block);
       if (open) setOpen(block, true);
     }

@@ -298,12 +298,19 @@ test('it follows the app theme', async () => {
     assert.equal(await page.locator(`[data-skypanel-group="${GRACE}"]`).getAttribute('data-skypanel-theme'), theme);
     await page.close();
   }
-  // The theme switched while the page is open (bsky.app changes the html element's class):
-  // blocks made afterwards take the new one.
+  // The theme switched while the page is open (bsky.app changes the html element's class,
+  // theme--light|dim|dark): the blocks on the page follow at once, and blocks made
+  // afterwards take the new one.
   const page = await browser.openBsky('/?theme=dark');
   await waitForBlock(page, GRACE, 12);
   const oldBlock = await page.evaluateHandle((g) => document.querySelector(`[data-skypanel-group="${g}"]`), GRACE);
-  await page.evaluate(() => document.documentElement.classList.replace('theme-dark', 'theme-light'));
+  const background = () => page.evaluate((b) => b && getComputedStyle(/** @type {Element} */ (b)).backgroundColor, oldBlock);
+  assert.equal(await background(), 'rgb(0, 0, 0)');
+  await page.evaluate(() => document.documentElement.classList.replace('theme--dark', 'theme--dim'));
+  await page.waitForFunction((b) => b?.getAttribute('data-skypanel-theme') === 'dim', oldBlock);
+  assert.equal(await background(), 'rgb(22, 30, 39)', 'the block on the page is dim now');
+  await page.evaluate(() => document.documentElement.classList.replace('theme--dim', 'theme--light'));
+  await page.waitForFunction((b) => b?.getAttribute('data-skypanel-theme') === 'light', oldBlock);
   await page.evaluate(() => /** @type {any} */ (window).__replica.refresh());
   await page.waitForFunction((b) => !b?.isConnected, oldBlock);
   await waitForBlock(page, GRACE, 12);

@@ -26,7 +26,7 @@
   const BROKEN = knobs.get('broken') === '1';
   //   repeat=N    when the timeline ends, start it over N more times (long pages for benchmarks)
   const REPEAT = Number(knobs.get('repeat')) || 0;
-  document.documentElement.classList.add(`theme-${knobs.get('theme') ?? 'light'}`);
+  document.documentElement.classList.add(`theme--${knobs.get('theme') ?? 'light'}`);
   const POLL_MS = 60_000;
 
   /**
