@@ -10,6 +10,7 @@
  * library-queue-count, library-queue-retry, and per entry li[data-queue-id] with its
  * library-queue-cancel button.
  */
+import * as store from '../background/library/store.js';
 import { el } from './post-view.js';
 
 const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
@@ -63,11 +64,13 @@ function draw(queue) {
   );
 }
 
+// Read straight from IndexedDB (this page shares the extension's origin): opening the library
+// does not wake the worker, whose start would compete with the first screen.
 async function load() {
   try {
-    draw(await SkyPanel.send('library.queue'));
+    draw(await store.queueView());
   } catch {
-    // The worker is restarting: the next announcement redraws.
+    // The library's database cannot be read now: the next announcement redraws.
   }
 }
 

@@ -286,9 +286,8 @@ export async function cancelQueued(request) {
 }
 
 /** The queued saves, oldest first, for the library page. */
-export async function queued() {
-  const all = await store.queuedSaves();
-  return all.map((s) => ({ id: s.id, actor: s.actor, rkey: s.rkey, uri: s.uri, tags: s.tags, note: s.note, queuedAt: s.queuedAt, attempts: s.attempts, nextAt: s.failed ? null : s.nextAt, error: s.error, failed: Boolean(s.failed) }));
+export function queued() {
+  return store.queueView();
 }
 
 /**

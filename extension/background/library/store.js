@@ -420,6 +420,17 @@ export async function queuedSaves() {
 }
 
 /**
+ * The queued saves as pages show them, oldest first (read here, not through the worker:
+ * the library page lists them without waking it).
+ */
+export async function queueView() {
+  return (await queuedSaves()).map((s) => ({
+    id: s.id, actor: s.actor, rkey: s.rkey, uri: s.uri, tags: s.tags, note: s.note, queuedAt: s.queuedAt,
+    attempts: s.attempts, nextAt: s.failed ? null : s.nextAt, error: s.error, failed: Boolean(s.failed),
+  }));
+}
+
+/**
  * Makes every queued save due now (or just `id`'s); with `failedToo`, those refused before too.
  * @param {string | undefined} id @param {boolean} failedToo
  */
