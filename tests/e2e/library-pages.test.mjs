@@ -284,12 +284,14 @@ test('a thread: the focused post (liked, reposted, its text linking another post
   const [bobPost, carlaPost] = [net.log.find((/** @type {any} */ e) => e.kind === 'post' && e.by === 'bob').uri, net.log.find((/** @type {any} */ e) => e.kind === 'post' && e.by === 'carla').uri];
   const link = (/** @type {string} */ uri, /** @type {string} */ handle) => `https://bsky.app/profile/${handle}/post/${uri.split('/').pop()}`;
   const root = await postWithLinks(net.hostile.account, `Read this first: ${link(bobPost, 'bob.test')}`);
+  // By mallory, liked, reposted and answered by ivan: nobody alice follows, so her timeline
+  // (which the other test files read) stays as seeded.
   const fan = new AtpAgent({ service: net.pds });
-  await fan.login({ identifier: net.accounts.dan.handle, password: net.password });
+  await fan.login({ identifier: net.accounts.ivan.handle, password: net.password });
   await fan.like(root.uri, root.cid);
   await fan.repost(root.uri, root.cid);
   const replyRef = { root: { uri: root.uri, cid: root.cid }, parent: { uri: root.uri, cid: root.cid } };
-  const reply = await postWithLinks(net.accounts.dan.handle, `And this one: ${link(carlaPost, 'carla.test')}`, replyRef);
+  const reply = await postWithLinks(net.accounts.ivan.handle, `And this one: ${link(carlaPost, 'carla.test')}`, replyRef);
   const ready = async () => {
     const url = `${net.appview}/xrpc/app.bsky.feed.getPostThread?uri=${encodeURIComponent(root.uri)}`;
     const { thread } = await (await fetch(url)).json();
@@ -303,7 +305,7 @@ test('a thread: the focused post (liked, reposted, its text linking another post
   await focused.locator('a[href$="/reposted-by"]').waitFor();
   await focused.locator('a[href$="/liked-by"]').waitFor();
   assert.equal(await focused.locator(`a[href="/profile/bob.test/post/${bobPost.split('/').pop()}"]`).count(), 1, 'the text links bob\'s post by its path');
-  const replyItem = page.locator(`[data-testid="postThreadItem-by-${net.accounts.dan.handle}"][role="link"]`);
+  const replyItem = page.locator(`[data-testid="postThreadItem-by-${net.accounts.ivan.handle}"][role="link"]`);
   await replyItem.waitFor();
   assert.equal(await focused.locator('[data-skypanel-save]').count(), 1, 'the focused post has its button');
   assert.equal(await replyItem.locator('[data-skypanel-save]').count(), 1, 'the reply has its button');
