@@ -56,7 +56,14 @@ test('the popup opens the library in the side panel; it lists saved posts, fits 
   const closed = popup.waitForEvent('close');
   await popup.getByTestId('popup-library-panel').click();
   await closed; // the popup gets out of the way once the panel is open
-  const contexts = await browser.sw.evaluate(() => chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.SIDE_PANEL] }));
+  // The panel's context shows up before its document has loaded (documentUrl '' at first).
+  /** @type {any[]} */
+  let contexts = [];
+  for (let i = 0; i < 100; i++) {
+    contexts = await browser.sw.evaluate(() => chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.SIDE_PANEL] }));
+    if (contexts.length && contexts[0].documentUrl) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   assert.equal(contexts.length, 1, 'one side panel is open');
   assert.match(contexts[0].documentUrl ?? '', /\/extension\/library\/library\.html$/);
 
@@ -81,24 +88,27 @@ test('the popup opens the library in the side panel; it lists saved posts, fits 
 });
 
 test('a change made elsewhere waits while posts are selected, then shows', async () => {
-  const page = await browser.openExtensionPage('extension/library/library.html');
-  const items = page.locator('[data-testid="library-posts"] > li');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="library-posts"] > li').length === 2);
-  await items.first().getByTestId('library-select').check();
-  const [, , third] = postsBy('bob');
-  assert.ok(third, 'the seed has a third post by bob');
-  const saved = await sendFromPage(observer, 'library.save', { uri: third });
+  // Two library tabs: one with a post selected, one without.
+  const busyTab = await browser.openExtensionPage('extension/library/library.html');
+  const freeTab = await browser.openExtensionPage('extension/library/library.html');
+  const shown = (/** @type {import('playwright-core').Page} */ p) => p.locator('[data-testid="library-posts"] > li').count();
+  await busyTab.locator('[data-testid="library-posts"] > li').first().waitFor();
+  await freeTab.locator('[data-testid="library-posts"] > li').first().waitFor();
+  const before = await shown(busyTab);
+  assert.equal(await shown(freeTab), before);
+  await busyTab.locator('[data-testid="library-posts"] > li').first().getByTestId('library-select').check();
+  const fresh = postsBy('bob').find((uri) => uri !== postsBy('bob')[0] && uri !== postsBy('bob')[1]);
+  assert.ok(fresh, 'the seed has a third post by bob');
+  const saved = await sendFromPage(observer, 'library.save', { uri: fresh });
   assert.equal(saved.error, undefined, JSON.stringify(saved.error));
-  // The side panel, with nothing selected, shows it…
-  await observer.waitForFunction(() => {
-    const view = chrome.extension.getViews().find((v) => v.location.pathname.endsWith('/library/library.html') && v.document.visibilityState !== undefined && !v.document.querySelector('[data-testid=library-select]:checked'));
-    return view?.document.querySelectorAll('[data-testid="library-posts"] > li').length === 3;
-  });
-  // …while this page keeps the reader's selection and list as they were.
-  assert.equal(await items.count(), 2);
-  assert.equal(await page.getByTestId('library-selected-count').textContent(), '1 selected');
-  await items.first().getByTestId('library-select').uncheck();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="library-posts"] > li').length === 3);
+  // The tab with nothing selected shows it…
+  await freeTab.waitForFunction((n) => document.querySelectorAll('[data-testid="library-posts"] > li').length === n, before + 1);
+  // …while the other keeps the reader's selection and list as they were.
+  assert.equal(await shown(busyTab), before);
+  assert.equal(await busyTab.getByTestId('library-selected-count').textContent(), '1 selected');
+  await busyTab.locator('[data-testid="library-posts"] > li').first().getByTestId('library-select').uncheck();
+  await busyTab.waitForFunction((n) => document.querySelectorAll('[data-testid="library-posts"] > li').length === n, before + 1);
   assert.deepEqual(browser.errors, []);
-  await page.close();
+  await busyTab.close();
+  await freeTab.close();
 });
