@@ -242,3 +242,33 @@ export async function appviewPostText(uri) {
   const body = await (await fetch(`${network().appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).text();
   return body.slice(body.indexOf('[') + 1, body.lastIndexOf(']'));
 }
+
+/**
+ * An @atproto/api agent signed in as `who` (a seeded handle) on the local PDS, for tests that
+ * change the network. Only accounts alice does not follow (mallory, ivan) may post or act:
+ * other test files read alice's timeline as seeded.
+ * @param {string} who
+ */
+export async function agentFor(who) {
+  const net = network();
+  // Loaded only by the tests that post (a large module).
+  const { AtpAgent } = await import('@atproto/api');
+  const agent = new AtpAgent({ service: net.pds });
+  await agent.login({ identifier: who, password: net.password });
+  return agent;
+}
+
+/**
+ * Posts `record` (text, facets, embed, reply…; createdAt defaults to now) with `agent` and
+ * waits until the AppView shows it. Answers its uri and cid, and `visible()`, which asks the
+ * AppView again (e.g. to wait for a deletion).
+ * @param {import('@atproto/api').AtpAgent} agent @param {object} record
+ */
+export async function postAndWait(agent, record) {
+  const net = network();
+  const { uri, cid } = await agent.post({ createdAt: new Date().toISOString(), ...record });
+  const visible = async () =>
+    (await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).json()).posts.length;
+  for (let i = 0; i < 100 && !(await visible()); i++) await new Promise((r) => setTimeout(r, 100));
+  return { uri, cid, visible };
+}

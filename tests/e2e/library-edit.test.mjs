@@ -9,8 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { AtpAgent } from '@atproto/api';
-import { appviewPostText, launch, network, sendFromPage } from './harness.mjs';
+import { agentFor, appviewPostText, launch, network, postAndWait, sendFromPage } from './harness.mjs';
 
 const net = network();
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -301,11 +300,8 @@ test('a tag added to the selected posts joins their own tags', async () => {
 });
 
 test('"Re-check on Bluesky" reports what it found and marks a deleted post', async () => {
-  const agent = new AtpAgent({ service: net.pds });
-  await agent.login({ identifier: net.hostile.account, password: net.password });
-  const { uri } = await agent.post({ text: 'Posted, saved, then deleted', createdAt: new Date().toISOString() });
-  const visible = async () => (await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).json()).posts.length;
-  for (let i = 0; i < 100 && !(await visible()); i++) await new Promise((r) => setTimeout(r, 100));
+  const agent = await agentFor(net.hostile.account);
+  const { uri, visible } = await postAndWait(agent, { text: 'Posted, saved, then deleted' });
   await send('library.save', { uri });
   await agent.deletePost(uri);
   for (let i = 0; i < 100 && (await visible()); i++) await new Promise((r) => setTimeout(r, 100));

@@ -8,8 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AtpAgent } from '@atproto/api';
-import { evalInContentScript, launch, network, sendFromPage } from './harness.mjs';
+import { agentFor, evalInContentScript, launch, network, postAndWait, sendFromPage } from './harness.mjs';
 
 const net = network();
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -268,14 +267,12 @@ test('the collapsed view leaves search results and /saved alone, even with flood
  * offsets are character offsets). @param {string} who a handle @param {string} text @param {any} [reply]
  */
 async function postWithLinks(who, text, reply) {
-  const agent = new AtpAgent({ service: net.pds });
-  await agent.login({ identifier: who, password: net.password });
+  const agent = await agentFor(who);
   const facets = Array.from(text.matchAll(/https:\/\/bsky\.app\/\S+/g), (m) => ({
     index: { byteStart: /** @type {number} */ (m.index), byteEnd: /** @type {number} */ (m.index) + m[0].length },
     features: [{ $type: 'app.bsky.richtext.facet#link', uri: m[0] }],
   }));
-  const made = await agent.post({ text, facets, createdAt: new Date().toISOString(), ...(reply ? { reply } : {}) });
-  return { agent, ...made };
+  return { agent, ...(await postAndWait(agent, { text, facets, ...(reply ? { reply } : {}) })) };
 }
 
 test('a thread: the focused post (liked, reposted, its text linking another post) and a reply each save themselves', async () => {
@@ -286,8 +283,7 @@ test('a thread: the focused post (liked, reposted, its text linking another post
   const root = await postWithLinks(net.hostile.account, `Read this first: ${link(bobPost, 'bob.test')}`);
   // By mallory, liked, reposted and answered by ivan: nobody alice follows, so her timeline
   // (which the other test files read) stays as seeded.
-  const fan = new AtpAgent({ service: net.pds });
-  await fan.login({ identifier: net.accounts.ivan.handle, password: net.password });
+  const fan = await agentFor(net.accounts.ivan.handle);
   await fan.like(root.uri, root.cid);
   await fan.repost(root.uri, root.cid);
   const replyRef = { root: { uri: root.uri, cid: root.cid }, parent: { uri: root.uri, cid: root.cid } };

@@ -14,10 +14,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { after, afterEach, before, test } from 'node:test';
-import { AtpAgent } from '@atproto/api';
 import { startFaultProxy } from '../network/fault-proxy.mjs';
 import { makePng } from '../network/png.mjs';
-import { launch, libraryMediaHashes, network, sendFromPage } from './harness.mjs';
+import { agentFor, launch, libraryMediaHashes, network, postAndWait, sendFromPage } from './harness.mjs';
 
 const net = network();
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -106,12 +105,8 @@ const GET_POSTS = 'app.bsky.feed.getPosts';
  * @param {object} record
  */
 async function postAsMallory(record) {
-  const agent = new AtpAgent({ service: net.pds });
-  await agent.login({ identifier: net.hostile.account, password: net.password });
-  const { uri } = await agent.post({ createdAt: new Date().toISOString(), ...record });
-  const visible = async () => (await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).json()).posts.length;
-  for (let i = 0; i < 100 && !(await visible()); i++) await new Promise((r) => setTimeout(r, 100));
-  return { agent, uri, visible };
+  const agent = await agentFor(net.hostile.account);
+  return { agent, ...(await postAndWait(agent, record)) };
 }
 
 /**
@@ -331,8 +326,7 @@ test('removed posts\' media are deleted after the Undo window, unless another po
 });
 
 test('the storage figure goes down when a removed post\'s media are deleted', async () => {
-  const mallory = new AtpAgent({ service: net.pds });
-  await mallory.login({ identifier: net.hostile.account, password: net.password });
+  const mallory = await agentFor(net.hostile.account);
   const { data } = await mallory.uploadBlob(bigPng(2_000_000 - 4096), { encoding: 'image/png' });
   const { uri } = await postAsMallory({
     text: 'A big picture, saved and removed',

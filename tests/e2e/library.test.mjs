@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AtpAgent } from '@atproto/api';
-import { appviewPostText, launch, libraryMediaHashes, network, sendFromPage } from './harness.mjs';
+import { agentFor, appviewPostText, launch, libraryMediaHashes, network, postAndWait, sendFromPage } from './harness.mjs';
 
 const net = network();
 /** @type {Awaited<ReturnType<typeof launch>>} */
@@ -316,11 +315,8 @@ test('the save shortcut saves the focused post, the link menu item a linked one;
 });
 
 test('a saved post deleted on Bluesky stays viewable, marked deleted by a re-check', async () => {
-  const agent = new AtpAgent({ service: net.pds });
-  await agent.login({ identifier: net.hostile.account, password: net.password });
-  const { uri } = await agent.post({ text: 'Here today, gone tomorrow', createdAt: new Date().toISOString() });
-  const visible = async () => (await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).json()).posts.length;
-  for (let i = 0; i < 100 && !(await visible()); i++) await new Promise((r) => setTimeout(r, 100));
+  const agent = await agentFor(net.hostile.account);
+  const { uri, visible } = await postAndWait(agent, { text: 'Here today, gone tomorrow' });
   await send('library.save', { uri });
   assert.deepEqual(await send('library.recheck', { uris: [uri] }), { live: 1, deleted: 0, blocked: 0, unknown: 0 });
 
@@ -398,15 +394,12 @@ test('on a profile page every post gets a save button, and the collapsed view le
 });
 
 test('a video whose original is gone from its PDS is backed up from its HLS stream', async () => {
-  const agent = new AtpAgent({ service: net.pds });
-  await agent.login({ identifier: net.hostile.account, password: net.password });
+  const agent = await agentFor(net.hostile.account);
   // A minimal MP4 container (as the seed's video), so the PDS takes it as video/mp4.
   const bytes = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2'), Buffer.from([0, 0, 0, 8]), Buffer.from('mdat'), Buffer.from('hls!')]);
   const { data } = await agent.uploadBlob(bytes, { encoding: 'video/mp4' });
-  const { uri } = await agent.post({ text: 'A video whose blob will be missing', createdAt: new Date().toISOString(), embed: { $type: 'app.bsky.embed.video', video: data.blob } });
+  const { uri } = await postAndWait(agent, { text: 'A video whose blob will be missing', embed: { $type: 'app.bsky.embed.video', video: data.blob } });
   const cid = data.blob.ref.toString();
-  const visible = async () => (await (await fetch(`${net.appview}/xrpc/app.bsky.feed.getPosts?uris=${encodeURIComponent(uri)}`)).json()).posts.length;
-  for (let i = 0; i < 100 && !(await visible()); i++) await new Promise((r) => setTimeout(r, 100));
 
   // The reference network has no video service, and its PDS keeps every blob: in the worker
   // only, answer getBlob for this video as a PDS that lost it would, and serve its stream.
