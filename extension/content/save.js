@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The save button SkyPanel adds to every post on bsky.app (timeline rows, threads, profile
- * feeds): one click keeps a private copy of the post, its images and videos in SkyPanel's
+ * feeds, search results, /saved): one click keeps a private copy of the post, its images and videos in SkyPanel's
  * library. The button only asks; the background does the saving and answers once the copy
  * is durably stored, and only then does the button show "saved".
  *
