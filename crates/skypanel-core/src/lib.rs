@@ -11,6 +11,7 @@
 //! whose message says what to do next.
 
 pub mod error;
+pub mod feeds;
 pub mod grouping;
 pub mod identity;
 pub mod library;
