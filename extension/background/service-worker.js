@@ -24,7 +24,11 @@ const { MESSAGES, PORT_NAME, toWireError } = /** @type {any} */ (globalThis).Sky
  */
 const profileCache = new Map();
 
-/** @type {Record<string, (payload: any, sender: chrome.runtime.MessageSender) => Promise<any>>} */
+/**
+ * One handler per MESSAGES entry, named by its type (the entry holds the policy: audience,
+ * whether it waits for the core).
+ * @type {Record<string, (payload: any, sender: chrome.runtime.MessageSender) => Promise<any>>}
+ */
 const handlers = {
   async 'core.status'() {
     return { coreVersion: core.version(), signedIn: await accounts.activePublic() };
@@ -98,9 +102,6 @@ const handlers = {
   'library.import': (request) => library.importJson(request).then(announced),
   'library.checkExport': (request) => library.checkExport(request),
 };
-
-/** Messages whose handlers never call the protocol core (see the message listener). */
-const WITHOUT_CORE = new Set(['library.status', 'library.search', 'library.usage', 'library.tags', 'library.export', 'library.checkExport', 'library.edit', 'library.cancel', 'library.queue']);
 
 /**
  * Whether the sender is one of this extension's own pages (not a content script).
@@ -256,9 +257,10 @@ function answer(message, sender) {
   if (spec.audience === 'extension' && !fromExtensionPage(sender)) {
     return Promise.resolve({ ok: false, error: { name: 'Forbidden', message: `${type} is only for SkyPanel's own pages` } });
   }
-  // Library reads need only IndexedDB and the library's own wasm: they do not wait for the
-  // protocol core to start (the library page's first screen after the worker slept).
-  return (WITHOUT_CORE.has(type) ? Promise.resolve() : core.ready)
+  // Messages declared `core: false` (library reads: IndexedDB and the library's own wasm) do
+  // not wait for the protocol core to start (the library page's first screen after the
+  // worker slept).
+  return (spec.core === false ? Promise.resolve() : core.ready)
     .then(() => handler(message.payload ?? {}, sender))
     .then(
       (value) => ({ ok: /** @type {const} */ (true), value: value ?? null }),

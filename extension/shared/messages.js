@@ -19,100 +19,110 @@
   if (globalThis.SkyPanel) return;
 
   /**
-   * @typedef {'any' | 'extension'} Audience  who may send: any context of this extension
-   *   (content scripts included) or only the extension's own pages.
-   * @typedef {{audience: Audience, doc: string}} MessageSpec
+   * Each message's whole policy is declared here, once; the worker and the port read it:
+   * - `audience`: who may send it — 'any' context of this extension (content scripts
+   *   included) or only the extension's own pages ('extension');
+   * - `core`: whether its handler needs the protocol core, so the worker waits for the core
+   *   to start before answering (false: library reads that need only IndexedDB and the
+   *   library's own wasm answer at once, e.g. the library page's first screen after the
+   *   worker slept);
+   * - `repeat`: whether a content script may post it again when the worker stopped before
+   *   answering (it only reads, or writes the same thing again); otherwise the request is
+   *   answered "NoAnswer";
+   * - `doc`: payload → answer, and what it does.
+   * @typedef {'any' | 'extension'} Audience
+   * @typedef {{audience: Audience, core: boolean, repeat: boolean, doc: string}} MessageSpec
    */
 
   /** @type {Record<string, MessageSpec>} */
   const MESSAGES = {
     'core.status': {
-      audience: 'any',
+      audience: 'any', core: true, repeat: true,
       doc: '{} → {coreVersion, signedIn: {did, handle, service} | null}',
     },
     'core.hello': {
-      audience: 'any',
+      audience: 'any', core: true, repeat: true,
       doc: "{} → {coreVersion} — the content script's first round trip to the core",
     },
     'collapse.plan': {
-      audience: 'any',
+      audience: 'any', core: true, repeat: true,
       doc: '{units: [{owner, repost}], options: {mode: "runs"|"bundle", threshold}} → [{account, units, posts, reposts}] — the core plans the collapsed view',
     },
     'collapse.report': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: "{tab} → {coreVersion, rows, runs: [{account, start, len}]} | null — the timeline rows the tab shows now (asked of its content script when this is asked, never scanned in the background) and their runs, computed by the core; null when the tab has no SkyPanel",
     },
     'collapse.status': {
-      audience: 'any',
+      audience: 'any', core: true, repeat: true,
       doc: "{state: 'on'|'off'|'unrecognised', blocks, folded} → null; the content script reports its tab's state for the popup",
     },
     'profiles.basic': {
-      audience: 'any',
+      audience: 'any', core: true, repeat: true,
       doc: '{actors: [handle]} → [{handle, displayName, avatar}] — public profile basics (at most 25 looked up per call), for blocks of reposts',
     },
     'library.save': {
-      audience: 'any',
+      audience: 'any', core: true, repeat: false,
       doc: "{actor, rkey} | {uri}, tags?, note? → {uri, saved: true}, answered once the copy is on disk (its media are backed up after); fetched signed in through the PDS, else from the public AppView. When Bluesky does not answer (offline, 5xx, 429, PDS down) → {uri | null, saved: false, queued: true, error}: queued in IndexedDB and tried again (30 s, 1 min, … up to 1 h); 'library.changed' when it lands. Deleted, blocked or malformed: an error, not queued",
     },
-    'library.remove': { audience: 'any', doc: '{actor, rkey} | {uri} → {uri, saved: false}; media no other post names are deleted after the Undo window (5 min)' },
-    'library.cancel': { audience: 'any', doc: '{actor, rkey} | {uri} | {id} → {cancelled: n} — drops the queued save of a post (or queue entry `id`), no network' },
+    'library.remove': { audience: 'any', core: true, repeat: false, doc: '{actor, rkey} | {uri} → {uri, saved: false}; media no other post names are deleted after the Undo window (5 min)' },
+    'library.cancel': { audience: 'any', core: false, repeat: false, doc: '{actor, rkey} | {uri} | {id} → {cancelled: n} — drops the queued save of a post (or queue entry `id`), no network' },
     'library.queue': {
-      audience: 'extension',
+      audience: 'extension', core: false, repeat: false,
       doc: '{} → [{id, actor, rkey, uri, tags, note, queuedAt, attempts, nextAt, error, failed}] — queued saves, oldest first (failed: refused when tried again; nextAt null)',
     },
-    'library.retryQueued': { audience: 'extension', doc: '{id?} → library.queue answer — tries the queued saves (or one) now, refused ones too' },
+    'library.retryQueued': { audience: 'extension', core: true, repeat: false, doc: '{id?} → library.queue answer — tries the queued saves (or one) now, refused ones too' },
     'library.status': {
-      audience: 'any',
+      audience: 'any', core: false, repeat: true,
       doc: "{posts: [{actor, rkey}]} → [true | false | 'pending' | 'failed'] — in the library, not, a queued save waiting, or a queued save refused when tried again (no network)",
     },
     'library.search': {
-      audience: 'extension',
+      audience: 'extension', core: false, repeat: false,
       doc: '{query: {text?, kinds?, author?, tag?, since?, until?, dates?, order?, offset?, limit?}} → {total, posts: [{uri, savedAt, entry}]} (entry: a skypanel.saved entry as JSON text; total is null for an unfiltered listing answered before the search index has loaded)',
     },
     'library.edit': {
-      audience: 'extension',
+      audience: 'extension', core: false, repeat: false,
       doc: '{uri, tags?: [string], addTags?: [string], note?: string} → {uri, savedAt, entry}; tags replaces the tags, addTags adds to them (normalised by the core: no leading #, each once whatever its case), note replaces the note (trimmed); the saved copy of the post is untouched',
     },
-    'library.tags': { audience: 'extension', doc: '{} → [{tag, count}] — the tags in use (lowercase, as search compares them), most used first' },
+    'library.tags': { audience: 'extension', core: false, repeat: false, doc: '{} → [{tag, count}] — the tags in use (lowercase, as search compares them), most used first' },
     'library.recheck': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: '{uris?} → {live, deleted, blocked, unknown}; marks saved posts deleted or blocked on Bluesky since (the copies are kept)',
     },
     'library.importBookmarks': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: "{} → {added, already, unavailable}; copies the signed-in account's Bluesky bookmarks into the library (fetched fresh, media backed up)",
     },
-    'library.usage': { audience: 'extension', doc: '{} → {posts, queuedSaves, failedSaves, pendingMedia (not tried yet), retryingMedia (failed, queued again), failedMedia (given up), usedBytes, quotaBytes}' },
+    'library.usage': { audience: 'extension', core: false, repeat: false, doc: '{} → {posts, queuedSaves, failedSaves, pendingMedia (not tried yet), retryingMedia (failed, queued again), failedMedia (given up), usedBytes, quotaBytes}' },
     'library.export': {
-      audience: 'extension',
+      audience: 'extension', core: false, repeat: false,
       doc: "{uris?, as?: 'json'|'markdown'|'csv'} → the file's text (skypanel.saved JSON by default), of everything or of the posts named",
     },
     'library.import': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: '{text} → {added, merged, skipped}; a file that is not a valid export is an error and changes nothing',
     },
     'library.checkExport': {
-      audience: 'extension',
+      audience: 'extension', core: false, repeat: false,
       doc: '{text} → {posts, media: [{file, mime, size}]} — checks a skypanel.saved file as library.import would (same errors), writing nothing; media: the backed-up files its entries name',
     },
     'accounts.list': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: '{} → {active: did | null, accounts: [{did, handle, service}]}',
     },
-    'accounts.switch': { audience: 'extension', doc: '{did} → {did, handle, service}' },
+    'accounts.switch': { audience: 'extension', core: true, repeat: false, doc: '{did} → {did, handle, service}' },
     'session.signIn': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: '{identifier, password, service?} → {did, handle, service}; finds the PDS from the handle unless service is given; tokens stay in the worker',
     },
     'session.signOut': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: '{did?} → accounts.list answer; ends the session on the server (best effort) and forgets it',
     },
-    'settings.get': { audience: 'extension', doc: '{} → {plcUrl, appviewUrl, entrywayUrl}' },
-    'settings.set': { audience: 'extension', doc: '{plcUrl?, appviewUrl?, entrywayUrl?} → the saved settings' },
-    'settings.reset': { audience: 'extension', doc: "{} → Bluesky's default services" },
+    'settings.get': { audience: 'extension', core: true, repeat: false, doc: '{} → {plcUrl, appviewUrl, entrywayUrl}' },
+    'settings.set': { audience: 'extension', core: true, repeat: false, doc: '{plcUrl?, appviewUrl?, entrywayUrl?} → the saved settings' },
+    'settings.reset': { audience: 'extension', core: true, repeat: false, doc: "{} → Bluesky's default services" },
     'api.call': {
-      audience: 'extension',
+      audience: 'extension', core: true, repeat: false,
       doc: '{op, ...} → value. Ops (crates/skypanel-wasm/src/ops.rs): feedPage {source, limit?, cursor?} → {cursor, items, feed}; thread {uri}; posts {uris}; search {query, limit?, cursor?}; profile {actor}; profiles {actors}; feedGenerator {uri}; feedGenerators {uris}; preferences; createBookmark {uri, cid}; deleteBookmark {uri}; bookmarks {limit?, cursor?}; resolveHandle {handle}. Runs as the active account, or signed out against the AppView. An optional policy {maxRetries, baseDelayMs, maxWaitMs, timeoutMs} overrides retries and timeouts for the call.',
     },
   };
@@ -138,11 +148,6 @@
    */
   const IN_CONTENT_SCRIPT = typeof location === 'object' && location.protocol !== 'chrome-extension:';
 
-  /**
-   * Messages a content script may send again when the worker stopped before answering: they
-   * only read, or write the same thing again.
-   */
-  const REPEATABLE = new Set(['core.status', 'core.hello', 'collapse.plan', 'collapse.status', 'profiles.basic', 'library.status']);
   /** How many times one request is posted at most (the worker can stop again as it starts). */
   const MAX_TRIES = 3;
 
@@ -160,7 +165,8 @@
    * A content script's messages go over one long-lived port instead of a one-off channel per
    * message (chrome.runtime.sendMessage costs ~1 ms of the page's main thread each). Chrome
    * stops an idle worker, which closes the port: the next message opens a new one, and the
-   * requests the closed port left unanswered are posted again when repeatable, else answered
+   * requests the closed port left unanswered are posted again when their MESSAGES entry says
+   * `repeat: true`, else answered
    * "NoAnswer". Resolves with the wire answer (or null), never rejects.
    * @param {string} type @param {object} payload
    * @returns {Promise<any>}
@@ -205,7 +211,7 @@
       const dropped = Array.from(inFlight).filter(([, request]) => request.port === opened);
       for (const [id, request] of dropped) {
         inFlight.delete(id);
-        if (REPEATABLE.has(request.type)) post(id, request);
+        if (MESSAGES[request.type]?.repeat === true) post(id, request);
         else request.resolve(null);
       }
     });
