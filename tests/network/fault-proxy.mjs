@@ -3,7 +3,8 @@
  * A fault-injecting HTTP proxy in front of the local PDS, for testing how clients cope with
  * an unreliable server. It forwards everything unchanged, except requests matching a rule:
  *   POST /__faults  {rules: [{path, fault, times?, resetIn?, delayMs?}]}  replaces the rules
- *   GET  /__faults  → {rules, seen: [{method, path, fault}]}               what happened
+ *   GET  /__faults  → {rules, seen: [{method, path, fault}], maxInFlight}   what happened
+ *                      (maxInFlight: the most requests it was answering at once since the rules were set)
  * Faults: "500" (HTTP 500 XRPC error), "429" (with ratelimit-* headers, reset `resetIn` s
  * from now), "slow" (waits `delayMs` before forwarding), "drop" (destroys the connection
  * without answering). `path` matches a substring of the request path; `times` limits how
@@ -20,6 +21,8 @@ export function startFaultProxy(target) {
   let rules = [];
   /** @type {Array<{method: string, path: string, fault: string | null}>} */
   let seen = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const upstream = new URL(target);
 
   const server = http.createServer(async (req, res) => {
@@ -30,9 +33,15 @@ export function startFaultProxy(target) {
         for await (const chunk of req) body += chunk;
         rules = JSON.parse(body || '{}').rules ?? [];
         seen = [];
+        maxInFlight = inFlight;
       }
       res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-      return res.end(JSON.stringify({ rules, seen }));
+      return res.end(JSON.stringify({ rules, seen, maxInFlight }));
+    }
+    if (req.method !== 'OPTIONS') {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.once('close', () => inFlight--);
     }
     const rule = req.method === 'OPTIONS' ? undefined : rules.find((r) => path.includes(r.path) && (r.times ?? Infinity) > 0);
     if (rule && rule.times !== undefined) rule.times--;
