@@ -1,1 +1,760 @@
-//! (being written: see mod.rs)
+//! The pure part of running a feed: the viewer's moderation and the definition's filters,
+//! dedupe and the per-author cap across pages, sorting, and the collapsed view. No I/O.
+//!
+//! Order of a run (the fetcher drives it): [`Engine::filter`] (moderation, then each filter
+//! in the order written), [`Memory::dedupe`], [`Memory::cap_per_author`], [`sort`], and
+//! [`collapse`] when the definition asks. Each stage appends a [`Step`] saying how many
+//! posts went in and came out, so the editor can show why a post is or is not there.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::definition::{compile_regex, Definition, Filter, MediaKind, Sort, TextField};
+use super::moderation::{Moderation, PostText};
+use super::{Candidate, Problem, Step};
+use crate::grouping::{self, Block, PlanOptions, Unit};
+use crate::library::time::parse_rfc3339;
+use crate::model::embed::{EmbedView, MediaView};
+use crate::model::feed::MaybePost;
+
+/// What the engine knows about the viewer and the moment, besides the definition.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Now, in milliseconds since the epoch (for `since` and the hot sort).
+    pub now_ms: i64,
+    /// The viewer's moderation (muted words, labels); `Moderation::default()` signed out.
+    pub moderation: Moderation,
+    /// Members' DIDs of each list the `exclude` filters name, keyed by the list as written in
+    /// the definition (see `Definition::lists_needed`). A missing list skips its filter.
+    pub lists: HashMap<String, Vec<String>>,
+    /// The viewer's DID when signed in (a reply to the viewer counts as a reply to someone
+    /// followed).
+    pub viewer: Option<String>,
+}
+
+/// One compiled filter.
+#[derive(Debug)]
+enum Stage {
+    Text {
+        any: Vec<String>,
+        all: Vec<String>,
+        regex: Option<regex_lite::Regex>,
+        exclude: bool,
+        case_sensitive: bool,
+        fields: Vec<usize>,
+    },
+    Media(Vec<MediaKind>),
+    Lang {
+        langs: Vec<String>,
+        keep_unknown: bool,
+    },
+    Replies {
+        keep: bool,
+        only_following: bool,
+    },
+    Reposts {
+        keep: bool,
+        from: Vec<String>,
+    },
+    Quotes {
+        keep: bool,
+    },
+    Min {
+        likes: u64,
+        reposts: u64,
+        replies: u64,
+    },
+    Since {
+        from_ms: i64,
+    },
+    Exclude(HashSet<String>),
+    MutedWords,
+}
+
+/// A definition's filters, compiled for one run.
+#[derive(Debug)]
+pub struct Engine {
+    stages: Vec<(String, Stage)>,
+    moderation: Moderation,
+    viewer: Option<String>,
+    /// Whether any stage reads the post's text (so it is prepared once per post).
+    needs_text: bool,
+    /// Whether any text stage matches letter case exactly.
+    needs_exact: bool,
+}
+
+fn field_index(f: TextField) -> usize {
+    match f {
+        TextField::Text => 0,
+        TextField::Alt => 1,
+        TextField::Link => 2,
+    }
+}
+
+/// "a, b or c" / "a, b and c".
+fn join_words(items: &[String], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., end] => format!("{} {last} {end}", rest.join(", ")),
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn normalise_phrase(s: &str, case_sensitive: bool) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let joined = words.join(" ");
+    if case_sensitive {
+        joined
+    } else {
+        joined.to_lowercase()
+    }
+}
+
+impl Engine {
+    /// Compiles the definition's filters; problems for filters that cannot run (they are
+    /// skipped): an `exclude` list missing from `ctx.lists`, an invalid regex in a
+    /// definition built in code. `Unknown` filters are skipped silently (`parse` reported them).
+    pub fn new(def: &Definition, ctx: &Context) -> (Engine, Vec<Problem>) {
+        let mut stages = Vec::new();
+        let mut problems = Vec::new();
+        for (i, f) in def.filters.iter().enumerate() {
+            let stage = match f {
+                Filter::Unknown(_) => continue,
+                Filter::Text(t) => {
+                    let regex = match t.regex.as_deref().map(|r| compile_regex(r, t.case_sensitive)) {
+                        None => None,
+                        Some(Ok(r)) => Some(r),
+                        Some(Err(e)) => {
+                            problems.push(Problem {
+                                path: format!("filters[{i}].regex"),
+                                name: "InvalidInput".into(),
+                                message: format!("this regular expression is invalid (filter not run): {e}"),
+                            });
+                            continue;
+                        }
+                    };
+                    let phrases = |v: &[String]| -> Vec<String> {
+                        v.iter()
+                            .map(|w| normalise_phrase(w, t.case_sensitive))
+                            .filter(|w| !w.is_empty())
+                            .collect()
+                    };
+                    let (any, all) = (phrases(&t.any), phrases(&t.all));
+                    if any.is_empty() && all.is_empty() && regex.is_none() {
+                        continue; // nothing to look for: `parse` reported it
+                    }
+                    let mut fields: Vec<usize> = t.fields.iter().map(|f| field_index(*f)).collect();
+                    if fields.is_empty() {
+                        fields = vec![0, 1, 2];
+                    }
+                    let mut parts = Vec::new();
+                    if !t.any.is_empty() {
+                        parts.push(join_words(&t.any, "or"));
+                    }
+                    if !t.all.is_empty() {
+                        parts.push(join_words(&t.all, "and"));
+                    }
+                    if let Some(r) = &t.regex {
+                        parts.push(format!("/{r}/"));
+                    }
+                    let label =
+                        format!("{}: {}", if t.exclude { "no text" } else { "text" }, parts.join(", "));
+                    let stage = Stage::Text {
+                        any,
+                        all,
+                        regex,
+                        exclude: t.exclude,
+                        case_sensitive: t.case_sensitive,
+                        fields,
+                    };
+                    stages.push((label, stage));
+                    continue;
+                }
+                Filter::Media { has } => {
+                    if has.is_empty() {
+                        continue;
+                    }
+                    let names: Vec<String> = has
+                        .iter()
+                        .map(|k| if *k == MediaKind::None { "no media".into() } else { k.name().to_owned() })
+                        .collect();
+                    (join_words(&names, "or"), Stage::Media(has.clone()))
+                }
+                Filter::Lang { langs, keep_unknown } => {
+                    if langs.is_empty() {
+                        continue;
+                    }
+                    let label =
+                        format!("language{} {}", if langs.len() == 1 { "" } else { "s" }, langs.join(", "));
+                    let langs = langs.iter().map(|l| l.to_ascii_lowercase()).collect();
+                    (label, Stage::Lang { langs, keep_unknown: *keep_unknown })
+                }
+                Filter::Replies { keep, only_following } => {
+                    let label = match (keep, only_following) {
+                        (false, _) => "no replies",
+                        (true, true) => "replies only to people you follow",
+                        (true, false) => "replies kept",
+                    };
+                    (label.into(), Stage::Replies { keep: *keep, only_following: *only_following })
+                }
+                Filter::Reposts { keep, from } => {
+                    let label = match (keep, from.as_slice()) {
+                        (true, _) => "reposts kept".into(),
+                        (false, []) => "no reposts".into(),
+                        (false, [one]) => format!("no reposts from {one}"),
+                        (false, many) => format!("no reposts from {} accounts", many.len()),
+                    };
+                    let from = from.iter().map(|a| a.to_ascii_lowercase()).collect();
+                    (label, Stage::Reposts { keep: *keep, from })
+                }
+                Filter::Quotes { keep } => (
+                    if *keep { "quote posts kept" } else { "no quote posts" }.into(),
+                    Stage::Quotes { keep: *keep },
+                ),
+                Filter::Min { likes, reposts, replies } => {
+                    let mut parts = Vec::new();
+                    if let Some(n) = likes {
+                        parts.push(plural(*n, "like", "likes"));
+                    }
+                    if let Some(n) = reposts {
+                        parts.push(plural(*n, "repost", "reposts"));
+                    }
+                    if let Some(n) = replies {
+                        parts.push(plural(*n, "reply", "replies"));
+                    }
+                    if parts.is_empty() {
+                        continue;
+                    }
+                    let stage = Stage::Min {
+                        likes: likes.unwrap_or(0),
+                        reposts: reposts.unwrap_or(0),
+                        replies: replies.unwrap_or(0),
+                    };
+                    (format!("at least {}", parts.join(", ")), stage)
+                }
+                Filter::Since { hours } => {
+                    if !(hours.is_finite() && *hours > 0.0) {
+                        continue;
+                    }
+                    let label = if *hours == 1.0 {
+                        "last hour".to_owned()
+                    } else if hours.fract() == 0.0 {
+                        format!("last {hours:.0} hours")
+                    } else {
+                        format!("last {hours} hours")
+                    };
+                    // Saturating: a window of a million years is simply everything.
+                    let span = (hours * 3_600_000.0).min(i64::MAX as f64 / 2.0) as i64;
+                    (label, Stage::Since { from_ms: ctx.now_ms.saturating_sub(span) })
+                }
+                Filter::Exclude { actors, list } => {
+                    let mut set: HashSet<String> = actors.iter().map(|a| a.to_ascii_lowercase()).collect();
+                    let mut parts = Vec::new();
+                    if !actors.is_empty() {
+                        parts.push(if actors.len() == 1 {
+                            actors[0].clone()
+                        } else {
+                            format!("{} accounts", actors.len())
+                        });
+                    }
+                    if let Some(l) = list {
+                        match ctx.lists.get(l) {
+                            Some(members) => {
+                                set.extend(members.iter().map(|m| m.to_ascii_lowercase()));
+                                parts.push("a list's members".into());
+                            }
+                            None => {
+                                problems.push(Problem {
+                                    path: format!("filters[{i}].list"),
+                                    name: "UnknownList".into(),
+                                    message: "this list could not be read, so this filter was skipped: check that the list still exists".into(),
+                                });
+                                continue;
+                            }
+                        }
+                    }
+                    if set.is_empty() && list.is_none() {
+                        continue;
+                    }
+                    (format!("not from {}", parts.join(" or ")), Stage::Exclude(set))
+                }
+                Filter::MutedWords => ("muted words".into(), Stage::MutedWords),
+            };
+            stages.push(stage);
+        }
+        let needs_text = stages.iter().any(|(_, s)| matches!(s, Stage::Text { .. } | Stage::MutedWords));
+        let needs_exact = stages.iter().any(|(_, s)| matches!(s, Stage::Text { case_sensitive: true, .. }));
+        let engine = Engine {
+            stages,
+            moderation: ctx.moderation.clone(),
+            viewer: ctx.viewer.clone(),
+            needs_text,
+            needs_exact,
+        };
+        (engine, problems)
+    }
+
+    /// The labels of the filter steps this engine appends, in order (after "moderation").
+    pub fn step_labels(&self) -> Vec<&str> {
+        self.stages.iter().map(|(l, _)| l.as_str()).collect()
+    }
+
+    /// Moderation, then each filter in order; appends one Step per stage: always one
+    /// labelled "moderation" (muted and blocked accounts, hidden labels), then one per filter
+    /// that runs, labelled as a person reads it ("no reposts", "at least 5 likes",
+    /// "text: launch", "images or video", "language en", "muted words", "last 24 hours",
+    /// "not from 2 accounts"). Keeps the candidates' order.
+    pub fn filter(&self, candidates: Vec<Candidate>, steps: &mut Vec<Step>) -> Vec<Candidate> {
+        let n = candidates.len();
+        let mut alive: Vec<usize> = Vec::with_capacity(n);
+        alive.extend((0..n).filter(|&i| self.moderation.hides(&candidates[i]).is_none()));
+        steps.push(Step { label: "moderation".into(), input: n, output: alive.len() });
+        // Prepared lazily, once per post, for the first stage that reads text.
+        let mut texts: Vec<Option<PostText>> = Vec::new();
+        if self.needs_text {
+            texts.resize_with(n, || None);
+        }
+        for (label, stage) in &self.stages {
+            let before = alive.len();
+            alive.retain(|&i| {
+                let c = &candidates[i];
+                match stage {
+                    Stage::Text { .. } | Stage::MutedWords => {
+                        let t = texts[i].get_or_insert_with(|| PostText::new(c, self.needs_exact));
+                        match stage {
+                            Stage::MutedWords => !self.moderation.muted_word_in(c, t),
+                            _ => text_keeps(stage, t),
+                        }
+                    }
+                    _ => self.keeps(stage, c),
+                }
+            });
+            steps.push(Step { label: label.clone(), input: before, output: alive.len() });
+        }
+        let mut keep = vec![false; n];
+        for i in alive {
+            keep[i] = true;
+        }
+        candidates.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
+    }
+
+    fn keeps(&self, stage: &Stage, c: &Candidate) -> bool {
+        let view = &c.view;
+        let post = &view.post;
+        match stage {
+            Stage::Text { .. } | Stage::MutedWords => true,
+            Stage::Media(has) => has.iter().any(|k| has_media(c, *k)),
+            Stage::Lang { langs, keep_unknown } => {
+                let declared = post.record.get("langs").and_then(|v| v.as_array());
+                let mut declared = declared.into_iter().flatten().filter_map(|v| v.as_str()).peekable();
+                if declared.peek().is_none() {
+                    return *keep_unknown;
+                }
+                declared.any(|d| {
+                    langs.iter().any(|l| {
+                        d.len() >= l.len()
+                            && d[..l.len()].eq_ignore_ascii_case(l)
+                            && (d.len() == l.len() || d.as_bytes()[l.len()] == b'-')
+                    })
+                })
+            }
+            Stage::Replies { keep, only_following } => {
+                if !is_reply(c) {
+                    return true;
+                }
+                if !keep {
+                    return false;
+                }
+                !only_following || self.replies_to_followed(c)
+            }
+            Stage::Reposts { keep, from } => match view.reposted_by() {
+                None => true,
+                Some(_) if *keep => true,
+                Some(_) if from.is_empty() => false,
+                Some(by) => !from
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(&by.did) || a.eq_ignore_ascii_case(&by.handle)),
+            },
+            Stage::Quotes { keep } => *keep || !has_media(c, MediaKind::Quote),
+            Stage::Min { likes, reposts, replies } => {
+                post.like_count.unwrap_or(0) >= *likes
+                    && post.repost_count.unwrap_or(0) >= *reposts
+                    && post.reply_count.unwrap_or(0) >= *replies
+            }
+            Stage::Since { from_ms } => c.key.time_ms >= *from_ms,
+            Stage::Exclude(set) => {
+                let people = std::iter::once(&post.author).chain(view.reposted_by());
+                !people.into_iter().any(|p| {
+                    set.contains(&p.did.to_ascii_lowercase()) || set.contains(&p.handle.to_ascii_lowercase())
+                })
+            }
+        }
+    }
+
+    /// Whether a reply answers someone the viewer follows, the viewer, or its own author.
+    fn replies_to_followed(&self, c: &Candidate) -> bool {
+        let me = &c.view.post.author.did;
+        match c.view.reply.as_ref().map(|r| &r.parent) {
+            Some(MaybePost::Post(parent)) => {
+                let a = &parent.author;
+                a.viewer.as_ref().is_some_and(|v| v.following.is_some())
+                    || &a.did == me
+                    || self.viewer.as_deref() == Some(a.did.as_str())
+            }
+            Some(_) => false,
+            // A bare post view (search, the library) has no reply context, only the parent's
+            // at-uri: enough to tell a self-thread or a reply to the viewer, not a follow.
+            None => {
+                let parent =
+                    c.view.post.record.pointer("/reply/parent/uri").and_then(|v| v.as_str()).unwrap_or("");
+                let did = parent.strip_prefix("at://").and_then(|r| r.split('/').next()).unwrap_or("");
+                !did.is_empty() && (did == me || self.viewer.as_deref() == Some(did))
+            }
+        }
+    }
+}
+
+fn is_reply(c: &Candidate) -> bool {
+    c.view.reply.is_some() || c.view.post.record.get("reply").is_some()
+}
+
+fn has_media(c: &Candidate, kind: MediaKind) -> bool {
+    let embed = c.view.post.embed.as_ref();
+    let media = match embed {
+        Some(EmbedView::RecordWithMedia(rm)) => Some(&rm.media),
+        _ => None,
+    };
+    match kind {
+        MediaKind::None => embed.is_none(),
+        MediaKind::Images => {
+            matches!(embed, Some(EmbedView::Images(_))) || matches!(media, Some(MediaView::Images(_)))
+        }
+        MediaKind::Video => {
+            matches!(embed, Some(EmbedView::Video(_))) || matches!(media, Some(MediaView::Video(_)))
+        }
+        MediaKind::Quote => matches!(embed, Some(EmbedView::Record(_) | EmbedView::RecordWithMedia(_))),
+        MediaKind::Link => {
+            matches!(embed, Some(EmbedView::External(_)))
+                || matches!(media, Some(MediaView::External(_)))
+                || has_link_facet(c)
+        }
+    }
+}
+
+fn has_link_facet(c: &Candidate) -> bool {
+    let facets = c.view.post.record.get("facets").and_then(|v| v.as_array()).into_iter().flatten();
+    facets
+        .filter_map(|f| f.get("features")?.as_array())
+        .flatten()
+        .any(|f| f.get("$type").and_then(|t| t.as_str()) == Some("app.bsky.richtext.facet#link"))
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `needle` occurs in `hay` at word boundaries: where the needle starts (ends) with
+/// a letter or digit, the character before (after) it must not be one.
+pub(crate) fn contains_words(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let starts_word = needle.chars().next().is_some_and(is_word_char);
+    let ends_word = needle.chars().next_back().is_some_and(is_word_char);
+    hay.match_indices(needle).any(|(at, _)| {
+        let before_ok = !starts_word || !hay[..at].chars().next_back().is_some_and(is_word_char);
+        let after_ok = !ends_word || !hay[at + needle.len()..].chars().next().is_some_and(is_word_char);
+        before_ok && after_ok
+    })
+}
+
+fn text_keeps(stage: &Stage, t: &PostText) -> bool {
+    let Stage::Text { any, all, regex, exclude, case_sensitive, fields } = stage else {
+        return true;
+    };
+    let hays: &[String; 3] = if *case_sensitive { &t.exact } else { &t.lower };
+    let found = |w: &String| fields.iter().any(|&f| contains_words(&hays[f], w));
+    let matched = (any.is_empty() || any.iter().any(found))
+        && all.iter().all(found)
+        && regex.as_ref().is_none_or(|r| fields.iter().any(|&f| r.is_match(&t.raw[f])));
+    matched != *exclude
+}
+
+/// The top score: likes + 2 × reposts + replies. A repost spreads a post further than a
+/// like, so it weighs double (the weights are documented in `docs/feeds.md`).
+pub fn score_top(c: &Candidate) -> f64 {
+    let p = &c.view.post;
+    p.like_count.unwrap_or(0) as f64
+        + 2.0 * p.repost_count.unwrap_or(0) as f64
+        + p.reply_count.unwrap_or(0) as f64
+}
+
+/// When the post was written, for the hot sort: its `createdAt`, unless that is missing,
+/// unreadable or in the future (clocks lie), then its `indexedAt`, then the item's time.
+fn written_ms(c: &Candidate, now_ms: i64) -> i64 {
+    let post = &c.view.post;
+    let created = post.created_at().and_then(parse_rfc3339).filter(|&t| t <= now_ms);
+    created.or_else(|| parse_rfc3339(&post.indexed_at)).unwrap_or(c.key.time_ms)
+}
+
+/// The hot score: likes / (hours + 2)^1.8, hours since the post was written (see
+/// `written_ms`; never negative). Never NaN.
+pub fn score_hot(c: &Candidate, now_ms: i64) -> f64 {
+    hot(c.view.post.like_count.unwrap_or(0), written_ms(c, now_ms), now_ms)
+}
+
+fn hot(likes: u64, written_ms: i64, now_ms: i64) -> f64 {
+    let hours = (now_ms.saturating_sub(written_ms)).max(0) as f64 / 3_600_000.0;
+    likes as f64 / (hours + 2.0).powf(1.8)
+}
+
+/// Sorts a page in place. Stable. Newest: by the item's key, largest first. Oldest: by
+/// time, oldest first, then by id. Top and hot: by score, highest first; ties newer first,
+/// then by id.
+pub fn sort(page: &mut [Candidate], sort: Sort, now_ms: i64) {
+    match sort {
+        Sort::Newest => page.sort_by(|a, b| b.key.cmp(&a.key)),
+        Sort::Oldest => page.sort_by(|a, b| a.key.cmp(&b.key)),
+        Sort::Top | Sort::Hot => {
+            // Scores computed once per post (the hot score parses a date), then the page is
+            // permuted in place: candidates are large to move around by cloning.
+            let scores: Vec<f64> = match sort {
+                Sort::Top => page.iter().map(score_top).collect(),
+                _ => page.iter().map(|c| score_hot(c, now_ms)).collect(),
+            };
+            let mut order: Vec<usize> = (0..page.len()).collect();
+            order.sort_by(|&a, &b| {
+                scores[b]
+                    .total_cmp(&scores[a])
+                    .then_with(|| page[b].key.time_ms.cmp(&page[a].key.time_ms))
+                    .then_with(|| page[a].key.id.cmp(&page[b].key.id))
+            });
+            permute(page, &order);
+        }
+    }
+}
+
+/// Rearranges `items` so that position `j` holds what was at `order[j]`.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    // dest[i]: where the element now at i must go.
+    let mut dest = vec![0; order.len()];
+    for (j, &i) in order.iter().enumerate() {
+        dest[i] = j;
+    }
+    for i in 0..items.len() {
+        while dest[i] != i {
+            let d = dest[i];
+            items.swap(i, d);
+            dest.swap(i, d);
+        }
+    }
+}
+
+/// The collapsed view of a page: blocks of units owned by one account (the reposter for a
+/// repost, else the author, by handle — as `FeedViewPost::owner`), as `grouping::plan`.
+pub fn collapse(page: &[Candidate], opts: PlanOptions) -> Vec<Block> {
+    let units: Vec<Unit> = page
+        .iter()
+        .map(|c| Unit { owner: c.view.owner().handle.clone(), repost: c.view.reposted_by().is_some() })
+        .collect();
+    grouping::plan(&units, opts)
+}
+
+/// How many seen posts [`Memory`] remembers (the oldest are forgotten first).
+pub const MEMORY_SEEN: usize = 5_000;
+/// How many authors [`Memory`] counts for the per-author cap.
+pub const MEMORY_AUTHORS: usize = 5_000;
+
+/// Cross-page memory carried in the feed's cursor: which posts were shown (dedupe) and how
+/// many per author (the perAuthor cap). Compact: 64-bit hashes (FNV-1a of the post's at-uri
+/// and the author's DID), serialised as base64url text; bounded to the latest
+/// [`MEMORY_SEEN`] posts and [`MEMORY_AUTHORS`] authors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Memory {
+    /// Hashes of posts already given out, oldest first.
+    #[serde(default, with = "hashes")]
+    seen: Vec<u64>,
+    /// Hashes of authors with their post counts so far, in order of first appearance.
+    #[serde(default, with = "counts")]
+    authors: Vec<(u64, u32)>,
+}
+
+/// FNV-1a, 64-bit: stable across platforms and releases, unlike std's hasher.
+fn fnv(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+impl Memory {
+    /// How many posts are remembered as seen.
+    pub fn seen_len(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// One row per post: merges candidates with the same post at-uri (a repost and its
+    /// original count once: the first in the given order stays, gaining the others'
+    /// `sources` and `reposted_by`), and drops posts shown on earlier pages. Appends a Step
+    /// "one per post".
+    pub fn dedupe(&mut self, page: Vec<Candidate>, steps: &mut Vec<Step>) -> Vec<Candidate> {
+        let input = page.len();
+        let earlier: HashSet<u64> = self.seen.iter().copied().collect();
+        let mut index: HashMap<u64, usize> = HashMap::with_capacity(page.len());
+        let mut out: Vec<Candidate> = Vec::with_capacity(page.len());
+        for mut c in page {
+            let h = fnv(&c.view.post.uri);
+            if earlier.contains(&h) {
+                continue;
+            }
+            if let Some(by) = c.view.reposted_by() {
+                if !c.reposted_by.contains(&by.handle) {
+                    c.reposted_by.insert(0, by.handle.clone());
+                }
+            }
+            match index.get(&h) {
+                Some(&at) => {
+                    let first = &mut out[at];
+                    for s in c.sources {
+                        if !first.sources.contains(&s) {
+                            first.sources.push(s);
+                        }
+                    }
+                    for r in c.reposted_by {
+                        if !first.reposted_by.contains(&r) {
+                            first.reposted_by.push(r);
+                        }
+                    }
+                }
+                None => {
+                    index.insert(h, out.len());
+                    out.push(c);
+                }
+            }
+        }
+        for c in &out {
+            self.seen.push(fnv(&c.view.post.uri));
+        }
+        if self.seen.len() > MEMORY_SEEN {
+            self.seen.drain(..self.seen.len() - MEMORY_SEEN);
+        }
+        steps.push(Step { label: "one per post".into(), input, output: out.len() });
+        out
+    }
+
+    /// At most `cap` posts per author across all pages so far (by author DID; a repost
+    /// counts for the post's author). Appends a Step "at most N per author".
+    pub fn cap_per_author(
+        &mut self,
+        page: Vec<Candidate>,
+        cap: u32,
+        steps: &mut Vec<Step>,
+    ) -> Vec<Candidate> {
+        let input = page.len();
+        let mut at: HashMap<u64, usize> =
+            self.authors.iter().enumerate().map(|(i, (h, _))| (*h, i)).collect();
+        let mut out = Vec::with_capacity(page.len());
+        for c in page {
+            let h = fnv(&c.view.post.author.did);
+            let i = *at.entry(h).or_insert_with(|| {
+                self.authors.push((h, 0));
+                self.authors.len() - 1
+            });
+            if self.authors[i].1 < cap {
+                self.authors[i].1 += 1;
+                out.push(c);
+            }
+        }
+        if self.authors.len() > MEMORY_AUTHORS {
+            self.authors.drain(..self.authors.len() - MEMORY_AUTHORS);
+        }
+        steps.push(Step { label: format!("at most {cap} per author"), input, output: out.len() });
+        out
+    }
+}
+
+/// Base64url without padding, for the memory's hashes (the cursor is text).
+mod b64 {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    pub fn encode(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for k in 0..=chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+
+    pub fn decode(s: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(s.len() * 3 / 4);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for c in s.bytes() {
+            let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+            acc = (acc << 6) | v;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        Some(out)
+    }
+}
+
+mod hashes {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = v.iter().flat_map(|h| h.to_le_bytes()).collect();
+        s.serialize_str(&b64::encode(&bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes =
+            b64::decode(&text).ok_or_else(|| serde::de::Error::custom("the cursor's memory is damaged"))?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect())
+    }
+}
+
+mod counts {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &[(u64, u32)], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> =
+            v.iter().flat_map(|(h, n)| h.to_le_bytes().into_iter().chain(n.to_le_bytes())).collect();
+        s.serialize_str(&b64::encode(&bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(u64, u32)>, D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes =
+            b64::decode(&text).ok_or_else(|| serde::de::Error::custom("the cursor's memory is damaged"))?;
+        Ok(bytes
+            .chunks_exact(12)
+            .map(|c| {
+                let h = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+                (h, u32::from_le_bytes([c[8], c[9], c[10], c[11]]))
+            })
+            .collect())
+    }
+}
