@@ -15,7 +15,6 @@
  * [data-testid=library-select] (its checkbox), library-edit (opens the tag and note form:
  * library-edit-tags, library-edit-note, library-edit-save), library-tags, library-note.
  */
-import * as core from '../background/core.js';
 import * as store from '../background/library/store.js';
 import * as archive from './archive.js';
 import { bskyUrl, el, link, postContent, revokeMedia } from './post-view.js';
@@ -586,4 +585,5 @@ chrome.runtime.onMessage.addListener((message) => {
   catchUp();
 });
 
-core.ready.then(refresh, (err) => say(`SkyPanel's core did not start: ${err.message}`, true));
+// The page draws posts with the shared renderer, which needs no wasm: it starts at once.
+refresh().catch((err) => say(`The library could not be shown: ${err.message}`, true));

@@ -4,6 +4,9 @@
  * SkyPanel. One file: inline CSS, the export's JSON as a data block, and one inline script
  * (`viewer` below, embedded as its source text) that renders it.
  *
+ * The posts are drawn by the shared post renderer (../shared/post-view.js), whose source is
+ * embedded in the script: one renderer for the library, the Feeds page and this page.
+ *
  * Safe the same way as the library page: every post, profile and link card is a stranger's
  * text. The JSON sits in <script type="application/json"> with `<`, `>`, `&`, U+2028 and
  * U+2029 escaped, so no text can close the tag; the viewer parses it with JSON.parse and
@@ -12,6 +15,7 @@
  * the core's rule. The Content-Security-Policy allows no network at all and no script but
  * this one (by its SHA-256), so even a mistake here could not load or run anything else.
  */
+import { postViewKit } from '../shared/post-view.js';
 
 /**
  * The export's JSON, made safe to sit inside a <script> element. Those characters can only
@@ -22,8 +26,12 @@ export function embedJson(json) {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The viewer script's text (an IIFE of `viewer`), exactly as it goes into the page. */
-export const SCRIPT = `(${viewer.toString()})();`;
+/**
+ * The viewer script's text, exactly as it goes into the page: `viewer` called with the shared
+ * post renderer, both embedded as their source text (the library and the Feeds page run the
+ * same renderer code).
+ */
+export const SCRIPT = `(${viewer.toString()})((${postViewKit.toString()})());`;
 
 /** `sha256-…` of the viewer script, for the CSP. */
 export async function scriptHash() {
@@ -95,88 +103,17 @@ export async function offlineHtml(json, options = {}) {
 }
 
 /**
- * The viewer, run in the offline page. Self-contained: it is embedded as source text, so it
- * may use nothing from this module.
+ * The viewer, run in the offline page with the shared post renderer (`kit`, from
+ * ../shared/post-view.js). Self-contained: it is embedded as source text, so it may use
+ * nothing from this module.
+ * @param {ReturnType<typeof postViewKit>} kit
  */
-function viewer() {
+function viewer(kit) {
   'use strict';
+  const { el, link, bskyUrl, renderPost } = kit;
   const MEDIA = /^media\/[A-Za-z0-9]{1,128}\.[A-Za-z0-9]{1,5}$/;
-
-  /**
-   * @param {string} tag
-   * @param {Record<string, string>} [attrs]
-   * @param {(Node | string | null | undefined | false)[]} [children]
-   */
-  function el(tag, attrs = {}, children = []) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
-    return node;
-  }
   /** @param {unknown} v */
   const str = (v) => (typeof v === 'string' ? v : '');
-  /** @param {string} uri */
-  const isSafeLink = (uri) => /^https?:\/\//i.test(uri.trimStart());
-  /** A link for http(s) URLs only; anything else stays text. @param {string} href @param {(Node | string)[]} children */
-  function link(href, children) {
-    if (!isSafeLink(href)) return el('span', {}, children);
-    return el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, children);
-  }
-  /** A backed-up file's relative path, or null. @param {any} m */
-  const fileOf = (m) => (m && m.state === 'done' && typeof m.file === 'string' && MEDIA.test(m.file) ? m.file : null);
-
-  /**
-   * Text with its facets, cut by UTF-8 byte offsets; facets out of range, empty, not on a
-   * character boundary, overlapping an earlier one, or of unknown kinds stay plain.
-   * @param {any} record
-   */
-  function richText(record) {
-    const text = str(record && record.text);
-    const out = el('div', { class: 'text' });
-    const bytes = new TextEncoder().encode(text);
-    const decode = (/** @type {number} */ a, /** @type {number} */ b) => new TextDecoder().decode(bytes.subarray(a, b));
-    const boundary = (/** @type {number} */ i) => i === bytes.length || (bytes[i] & 0xc0) !== 0x80;
-    /** @type {{start: number, end: number, node: (s: string) => Node}[]} */
-    const marks = [];
-    for (const f of Array.isArray(record && record.facets) ? record.facets : []) {
-      const start = f && f.index && f.index.byteStart;
-      const end = f && f.index && f.index.byteEnd;
-      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start >= end || end > bytes.length || !boundary(start) || !boundary(end)) continue;
-      /** @type {((s: string) => Node) | null} */
-      let node = null;
-      for (const feature of Array.isArray(f.features) ? f.features : []) {
-        const type = str(feature && feature.$type);
-        if (type === 'app.bsky.richtext.facet#link' && isSafeLink(str(feature.uri))) node = (s) => link(feature.uri, [s]);
-        else if (type === 'app.bsky.richtext.facet#mention' && str(feature.did)) node = (s) => link(`https://bsky.app/profile/${encodeURIComponent(feature.did)}`, [s]);
-        else if (type === 'app.bsky.richtext.facet#tag' && str(feature.tag)) node = (s) => link(`https://bsky.app/hashtag/${encodeURIComponent(feature.tag)}`, [s]);
-        if (node) break;
-      }
-      if (node) marks.push({ start, end, node });
-    }
-    marks.sort((a, b) => a.start - b.start);
-    let at = 0;
-    for (const m of marks) {
-      if (m.start < at) continue; // overlaps the previous facet: the first one wins
-      if (m.start > at) out.append(decode(at, m.start));
-      out.append(m.node(decode(m.start, m.end)));
-      at = m.end;
-    }
-    if (at < bytes.length) out.append(decode(at, bytes.length));
-    return out;
-  }
-
-  /** @param {any} m @param {string} alt */
-  function image(m, alt) {
-    const file = fileOf(m);
-    if (!file) return el('div', { class: 'missing' }, [alt ? `Image not in this export: ${alt}` : 'Image not in this export']);
-    return el('img', { src: file, alt, loading: 'lazy' });
-  }
-
-  /** @param {string} uri */
-  function bskyUrl(uri) {
-    const m = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([^/]+)$/.exec(uri);
-    return m ? `https://bsky.app/profile/${encodeURIComponent(m[1])}/post/${encodeURIComponent(m[2])}` : '';
-  }
 
   /** @param {unknown} iso */
   function date(iso) {
@@ -184,59 +121,27 @@ function viewer() {
     return Number.isNaN(d.getTime()) ? null : d.toLocaleString();
   }
 
-  /** @param {any} entry */
-  function render(entry) {
-    const post = (entry && typeof entry.post === 'object' && entry.post) || {};
-    const author = post.author || {};
-    /** @type {any[]} */
-    const media = Array.isArray(entry.media) ? entry.media : [];
-    const own = (/** @type {string} */ kind) => media.filter((m) => m && m.kind === kind && m.owner === author.did);
-    const others = (/** @type {string} */ kind) => media.filter((m) => m && m.kind === kind && m.owner !== author.did);
+  /**
+   * The renderer's media for an entry: the archive file of the entry's media item with the
+   * same address, when it was backed up and its name is one of the archive's.
+   * @param {any[]} media
+   */
+  const archived = (media) => (/** @type {{kind: string, url: string}} */ ref) => {
+    const m = media.find((item) => item && item.kind === ref.kind && item.url === ref.url);
+    return m && m.state === 'done' && typeof m.file === 'string' && MEDIA.test(m.file) ? m.file : null;
+  };
+  /** @param {{kind: string, alt: string}} ref */
+  const notHere = (ref) => (ref.kind === 'video' ? 'Video not in this export' : ref.alt ? `Image not in this export: ${ref.alt}` : 'Image not in this export');
 
-    const avatarFile = fileOf(own('avatar')[0]);
-    const avatar = avatarFile ? el('img', { class: 'avatar', src: avatarFile, alt: '' }) : el('div', { class: 'avatar' });
+  /** @param {any} entry */
+  async function render(entry) {
+    const post = (entry && typeof entry.post === 'object' && entry.post) || {};
     const state = str(entry.status && entry.status.state) || 'unknown';
-    const created = date(post.record && post.record.createdAt);
-    const body = el('div', {}, [
-      el('div', { class: 'head' }, [
-        el('span', { class: 'name' }, [str(author.displayName) || str(author.handle)]),
-        el('span', { class: 'muted' }, [`@${str(author.handle)}`]),
-        created && el('span', { class: 'muted' }, [created]),
-        (state === 'deleted' || state === 'blocked') && el('span', { class: 'badge gone' }, [state === 'deleted' ? 'deleted on Bluesky' : 'blocked on Bluesky']),
-      ]),
-      richText(post.record),
-    ]);
-    const images = own('image');
-    if (images.length) body.append(el('div', { class: 'images' }, images.map((m) => image(m, str(m.alt)))));
-    const video = own('video')[0];
-    if (video) {
-      const file = fileOf(video);
-      body.append(file ? el('video', { src: file, controls: '', preload: 'metadata' }) : el('div', { class: 'missing' }, ['Video not in this export']));
-    }
-    const embed = post.embed || {};
-    const external = embed.external || (embed.media && embed.media.external);
-    if (external && typeof external.uri === 'string') {
-      const thumb = own('linkThumbnail')[0];
-      const card = link(external.uri, [
-        thumb ? image(thumb, '') : null,
-        el('strong', {}, [str(external.title)]),
-        el('div', { class: 'muted' }, [str(external.description) || external.uri]),
-      ]);
-      card.classList.add('card');
-      body.append(card);
-    }
-    const quoted = (embed.record && embed.record.record) || embed.record;
-    if (quoted && (quoted.$type === 'app.bsky.embed.record#viewRecord' || quoted.value)) {
-      const quoteImages = others('image');
-      body.append(el('div', { class: 'quote' }, [
-        el('div', { class: 'head' }, [
-          el('span', { class: 'name' }, [str(quoted.author && quoted.author.displayName) || str(quoted.author && quoted.author.handle)]),
-          el('span', { class: 'muted' }, [`@${str(quoted.author && quoted.author.handle)}`]),
-        ]),
-        richText(quoted.value),
-        quoteImages.length ? el('div', { class: 'images' }, quoteImages.map((m) => image(m, str(m.alt)))) : null,
-      ]));
-    }
+    const { avatar, body } = await renderPost(post, {
+      media: archived(Array.isArray(entry.media) ? entry.media : []),
+      missing: notHere,
+      badges: [(state === 'deleted' || state === 'blocked') && el('span', { class: 'badge gone' }, [state === 'deleted' ? 'deleted on Bluesky' : 'blocked on Bluesky'])],
+    });
     const tags = Array.isArray(entry.tags) ? entry.tags.filter((/** @type {unknown} */ t) => typeof t === 'string') : [];
     if (tags.length) body.append(el('div', { class: 'tags' }, tags.map((/** @type {string} */ t) => el('span', { class: 'badge' }, [`#${t}`]))));
     if (str(entry.note)) body.append(el('p', { class: 'note' }, [entry.note]));
@@ -258,18 +163,15 @@ function viewer() {
     return;
   }
   const entries = Array.isArray(data && data.posts) ? data.posts.filter((/** @type {unknown} */ p) => p && typeof p === 'object') : [];
-  const items = entries.map((/** @type {any} */ entry) => {
-    try {
-      return render(entry);
-    } catch (err) {
-      return el('li', { class: 'post missing' }, [`A saved post could not be shown: ${/** @type {Error} */ (err).message}`]);
-    }
-  });
-  list.append(...items);
   const exported = date(data && data.exportedAt);
   summary.textContent = `${entries.length} saved posts${exported ? `, exported ${exported}` : ''}. Images and videos are in the media folder next to this page.`;
-  filter.addEventListener('input', () => {
-    const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
-    for (const li of items) li.hidden = !words.every((w) => (li.textContent || '').toLowerCase().includes(w));
+  Promise.all(entries.map((/** @type {any} */ entry) =>
+    render(entry).catch((err) => el('li', { class: 'post missing' }, [`A saved post could not be shown: ${/** @type {Error} */ (err).message}`])),
+  )).then((items) => {
+    list.append(...items);
+    filter.addEventListener('input', () => {
+      const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      for (const li of items) li.hidden = !words.every((w) => (li.textContent || '').toLowerCase().includes(w));
+    });
   });
 }
