@@ -11,7 +11,7 @@
  * library-queue-cancel button.
  */
 import * as store from '../background/library/store.js';
-import { el } from './post-view.js';
+import { el } from '../shared/post-view.js';
 
 const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
 const section = /** @type {HTMLElement} */ (document.getElementById('queue'));
