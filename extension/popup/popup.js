@@ -47,9 +47,16 @@ $('collapsed').addEventListener('change', async () => {
 chrome.storage.onChanged.addListener(() => renderTab());
 $('options').addEventListener('click', () => chrome.runtime.openOptionsPage());
 $('library').addEventListener('click', () => chrome.tabs.create({ url: chrome.runtime.getURL('extension/library/library.html') }));
+$('feeds').addEventListener('click', () => chrome.tabs.create({ url: chrome.runtime.getURL('extension/feeds/feeds.html') }));
 // sidePanel.open must run inside the click's user gesture: the window id is looked up beforehand.
 const currentWindow = chrome.windows.getCurrent();
-$('library-panel').addEventListener('click', () => {
+/**
+ * Opens one of SkyPanel's pages in the side panel (the library or the feeds): the panel's page
+ * is set first, in the same gesture, since both share the one panel.
+ * @param {string} path
+ */
+function openPanel(path) {
+  chrome.sidePanel.setOptions({ path }).catch(() => {});
   currentWindow
     .then((w) => chrome.sidePanel.open({ windowId: /** @type {number} */ (w.id) }))
     .then(() => window.close())
@@ -57,5 +64,7 @@ $('library-panel').addEventListener('click', () => {
       $('error').textContent = `The side panel did not open: ${err instanceof Error ? err.message : err}`;
       $('error').hidden = false;
     });
-});
+}
+$('library-panel').addEventListener('click', () => openPanel('extension/library/library.html'));
+$('feeds-panel').addEventListener('click', () => openPanel('extension/feeds/feeds.html'));
 render();
