@@ -804,6 +804,27 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> Problem {
     Problem { path: path.into(), name: "InvalidInput".into(), message: message.into() }
 }
 
+/// The top-level fields this version knows, in the order they are written.
+const TOP_LEVEL: [&str; 10] = [
+    "format",
+    "version",
+    "name",
+    "description",
+    "sources",
+    "filters",
+    "sort",
+    "dedupe",
+    "perAuthor",
+    "collapse",
+];
+
+/// Rounds a positive number up to a million to millionths (at least one millionth), so a
+/// number read from a file, written and read again is the same number (serde_json's fast
+/// float reading may be one unit in the last place off for long fractions).
+fn tidy(x: f64) -> f64 {
+    ((x * 1e6).round() / 1e6).max(1e-6)
+}
+
 /// Reads a feed definition. `Err` refuses the whole file (not JSON, not a feed definition,
 /// or from a newer SkyPanel); `Ok` carries the definition with every non-fatal problem, each
 /// at its field. Never panics.
@@ -872,8 +893,11 @@ pub fn from_value(value: &Value) -> Result<(Definition, Vec<Problem>), Problem> 
 
     let mut p: Vec<Problem> = Vec::new();
     let mut def = Definition::default();
-    for (k, v) in top {
-        match k.as_str() {
+    // Known fields in file order (so problems come in reading order), then the rest.
+    let known = TOP_LEVEL.iter().filter_map(|k| Some((*k, top.get(*k)?)));
+    let others = top.iter().filter(|(k, _)| !TOP_LEVEL.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v));
+    for (k, v) in known.chain(others) {
+        match k {
             "format" | "version" => {}
             "name" => match v.as_str() {
                 Some(s) => def.name = s.to_owned(),
@@ -965,7 +989,7 @@ pub fn from_value(value: &Value) -> Result<(Definition, Vec<Problem>), Problem> 
             },
             "collapse" => def.collapse = read_collapse(v, &mut p),
             _ => {
-                def.extra.insert(k.clone(), v.clone());
+                def.extra.insert(k.to_owned(), v.clone());
             }
         }
     }
@@ -1241,7 +1265,7 @@ fn read_source(item: &Value, path: &str, p: &mut Vec<Problem>) -> Source {
                 None => 0.5,
                 Some(v) => {
                     match v.as_f64() {
-                        Some(x) if x > 0.0 && x <= 1000.0 => x,
+                        Some(x) if x > 0.0 && x <= 1000.0 => tidy(x),
                         _ => {
                             let at = f.at("maxPerDay");
                             f.p.push(invalid(at, "\"maxPerDay\" should be a number of posts a day above 0, e.g. 0.5 (0.5 is used)"));
@@ -1399,7 +1423,12 @@ fn read_filter(item: &Value, path: &str, p: &mut Vec<Problem>) -> Filter {
         }
         "since" => {
             let hours = match f.get("hours").map(|v| v.as_f64()) {
-                Some(Some(h)) if h > 0.0 && h.is_finite() => h,
+                Some(Some(h)) if h > 1e6 && h.is_finite() => {
+                    let at = f.at("hours");
+                    f.p.push(invalid(at, "more than a million hours is all of time: 1000000 is used"));
+                    1e6
+                }
+                Some(Some(h)) if h > 0.0 => tidy(h),
                 found => {
                     let at = f.at("hours");
                     let msg = if found.is_none() {
