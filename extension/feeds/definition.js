@@ -74,7 +74,7 @@ export const FILTERS = {
       { key: 'regex', label: 'Regular expression', type: 'text', placeholder: 'T-minus \\d+' },
       { key: 'exclude', label: 'hide the posts that match instead', type: 'bool', default: false },
       { key: 'caseSensitive', label: 'match case', type: 'bool', default: false },
-      { key: 'in', label: 'Look in', type: 'multi', options: ['text', 'alt', 'link'] },
+      { key: 'in', label: 'Look in', type: 'multi', options: ['text', 'alt', 'link'], default: ['text', 'alt', 'link'] },
     ],
     make: () => ({ kind: 'text', any: [] }),
   },

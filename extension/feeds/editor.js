@@ -93,7 +93,7 @@ export function openEditor(root, options) {
       return labelled(path, input, f.label);
     }
     if (f.type === 'multi') {
-      const chosen = new Set(Array.isArray(obj[f.key]) ? obj[f.key].map(String) : []);
+      const chosen = new Set(Array.isArray(obj[f.key]) ? obj[f.key].map(String) : Array.isArray(f.default) ? f.default : []);
       const group = el('fieldset', { class: 'multi', 'data-path': path, 'data-field': path }, [el('legend', {}, [f.label])]);
       for (const option of f.options ?? []) {
         const box = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', value: option, 'aria-label': `${aria}: ${option}` }));
@@ -101,7 +101,9 @@ export function openEditor(root, options) {
         box.addEventListener('change', () =>
           changed(() => {
             const values = Array.from(group.querySelectorAll('input:checked'), (i) => /** @type {HTMLInputElement} */ (i).value);
-            if (values.length) obj[f.key] = values;
+            // The default (every option, for "look in") is written as no field at all.
+            const isDefault = Array.isArray(f.default) && values.length === f.default.length;
+            if (values.length && !isDefault) obj[f.key] = values;
             else delete obj[f.key];
           }));
         group.append(el('label', { class: 'inline' }, [box, ` ${option}`]));

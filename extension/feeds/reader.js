@@ -15,6 +15,7 @@
  */
 import { el } from '../shared/post-view.js';
 import * as cache from '../background/feeds/store.js';
+import { sourceLabel } from './definition.js';
 import { collapse, drawPosts, refreshSaved } from './posts.js';
 
 const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
@@ -88,7 +89,7 @@ export function openReader(root, feed) {
     errors.replaceChildren(...problems.map((p) => {
       const at = /^sources\[(\d+)\]/.exec(String(p.path ?? ''));
       const source = at ? sources[Number(at[1])] : null;
-      const where = source ? `${source.label ?? source.kind}${source.actor ? ` @${source.actor}` : ''}` : String(p.path ?? '');
+      const where = source ? sourceLabel(source) : String(p.path ?? '');
       return el('li', { 'data-error-path': String(p.path ?? '') }, [where ? `${where}: ${p.message}` : String(p.message)]);
     }));
   }
