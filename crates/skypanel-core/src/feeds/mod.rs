@@ -15,6 +15,7 @@ pub mod computed;
 pub mod definition;
 pub mod engine;
 pub mod fetch;
+pub mod limit;
 pub mod merge;
 pub mod moderation;
 

@@ -1,0 +1,405 @@
+//! Paging many sources as one feed (feeds::merge), checked against a reference merge of
+//! in-memory sources, and the per-host limit of requests in flight (feeds::limit).
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use proptest::prelude::*;
+use skypanel_core::feeds::limit::{join_all, PerHost, MAX_PER_HOST};
+use skypanel_core::feeds::merge::{fill, Fetched, Merger, StreamSpec};
+use skypanel_core::feeds::{Candidate, SortKey};
+use skypanel_core::library::time::format_rfc3339;
+use skypanel_core::model::{FeedItem, TimelinePage};
+use skypanel_core::xrpc::{Client, HttpRequest, HttpResponse, Transport, TransportError};
+use skypanel_core::ErrorKind;
+
+const BASE_MS: i64 = 1_760_000_000_000;
+const FP: u64 = 0x5eed;
+
+/// One item of a fake source: post number `post` (its time comes from the post table), or
+/// a repost of it by reposter `r` at its own time.
+#[derive(Debug, Clone)]
+struct Item {
+    post: usize,
+    repost: Option<(u8, i64)>,
+}
+
+fn post_uri(n: usize) -> String {
+    format!("at://did:plc:author{}/app.bsky.feed.post/p{n}", n % 4)
+}
+
+fn item_json(item: &Item, post_times: &[i64]) -> String {
+    let t = format_rfc3339(BASE_MS + post_times[item.post] * 1000);
+    let author = item.post % 4;
+    let post = format!(
+        r#"{{"uri":"{}","cid":"bafy{}","author":{{"did":"did:plc:author{author}","handle":"a{author}.test"}},"record":{{"$type":"app.bsky.feed.post","text":"post {}","createdAt":"{t}"}},"indexedAt":"{t}"}}"#,
+        post_uri(item.post),
+        item.post,
+        item.post
+    );
+    match item.repost {
+        None => format!(r#"{{"post":{post}}}"#),
+        Some((r, at)) => format!(
+            r#"{{"post":{post},"reason":{{"$type":"app.bsky.feed.defs#reasonRepost","by":{{"did":"did:plc:rp{r}","handle":"rp{r}.test"}},"indexedAt":"{}"}}}}"#,
+            format_rfc3339(BASE_MS + at * 1000)
+        ),
+    }
+}
+
+fn item_time(item: &Item, post_times: &[i64]) -> i64 {
+    BASE_MS + 1000 * item.repost.map_or(post_times[item.post], |(_, at)| at)
+}
+
+fn item_id(item: &Item) -> String {
+    match item.repost {
+        None => post_uri(item.post),
+        Some((r, _)) => format!("{}#repost:did:plc:rp{r}", post_uri(item.post)),
+    }
+}
+
+/// A fake source: its items in the order it serves them, paged by `page` with offsets as
+/// cursors.
+#[derive(Debug, Clone)]
+struct Source {
+    items: Vec<Item>,
+    page: usize,
+}
+
+impl Source {
+    fn fetch(&self, cursor: Option<&str>, post_times: &[i64]) -> Fetched {
+        let from: usize = cursor.map_or(0, |c| c.parse().unwrap());
+        let to = (from + self.page).min(self.items.len());
+        let feed: Vec<String> = self.items[from..to].iter().map(|i| item_json(i, post_times)).collect();
+        let page = TimelinePage::from_json(&format!(r#"{{"feed":[{}]}}"#, feed.join(","))).unwrap();
+        let next = (to < self.items.len()).then(|| to.to_string());
+        Ok((page.feed, next))
+    }
+}
+
+/// The whole feed computed directly: every item keyed by the documented clamp rule, merged
+/// newest first (ties: the earlier source first), filtered, one row per post.
+fn reference(
+    sources: &[Source],
+    post_times: &[i64],
+    keep: &dyn Fn(&str) -> bool,
+    dedupe: bool,
+) -> Vec<String> {
+    let mut all: Vec<(SortKey, usize)> = Vec::new();
+    for (s, source) in sources.iter().enumerate() {
+        let mut clamp: Option<i64> = None;
+        for item in &source.items {
+            let own = item_time(item, post_times);
+            let t = clamp.map_or(own, |c| own.min(c - 1));
+            clamp = Some(t);
+            all.push((SortKey { time_ms: t, id: item_id(item) }, s));
+        }
+    }
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (key, _) in all {
+        let uri = key.id.split('#').next().unwrap().to_owned();
+        if keep(&key.id) && (!dedupe || seen.insert(uri)) {
+            out.push(key.id);
+        }
+    }
+    out
+}
+
+fn post_of(c: &Candidate) -> String {
+    c.view.post.uri.clone()
+}
+
+/// The test's stand-in for the engine: a filter, then one row per post across pages.
+fn kept<'a>(
+    cands: &'a [Candidate],
+    seen: &HashSet<String>,
+    keep: &dyn Fn(&str) -> bool,
+    dedupe: bool,
+) -> Vec<&'a Candidate> {
+    let mut seen = seen.clone();
+    cands.iter().filter(|c| keep(&c.key.id) && (!dedupe || seen.insert(post_of(c)))).collect()
+}
+
+struct Run {
+    pages: Vec<Vec<Candidate>>,
+}
+
+/// Pages through the whole feed, going through the cursor's text between pages.
+fn run_all(
+    sources: &[Source],
+    post_times: &[i64],
+    limit: usize,
+    budget: usize,
+    keep: &dyn Fn(&str) -> bool,
+    dedupe: bool,
+) -> Run {
+    let specs: Vec<StreamSpec> =
+        (0..sources.len()).map(|i| StreamSpec { source: i as u16, sub: None }).collect();
+    let mut cursor: Option<String> = None;
+    let mut pages = Vec::new();
+    for _ in 0..2000 {
+        let (mut merger, mut seen): (Merger, HashSet<String>) = match &cursor {
+            None => (Merger::new(specs.clone()), HashSet::new()),
+            Some(c) => Merger::from_cursor(c, FP).expect("our own cursor reads back"),
+        };
+        let stream_sources: Vec<u16> = merger.specs().iter().map(|s| s.source).collect();
+        let filled = pollster::block_on(fill(
+            &mut merger,
+            limit,
+            budget,
+            |i, c| {
+                let result = sources[stream_sources[i] as usize].fetch(c.as_deref(), post_times);
+                async move { result }
+            },
+            |ready| kept(&ready, &seen, keep, dedupe).into_iter().map(|c| c.key.clone()).collect(),
+        ));
+        assert!(filled.failures.is_empty());
+        let page: Vec<Candidate> = kept(&filled.taken, &seen, keep, dedupe).into_iter().cloned().collect();
+        // At most `limit` posts, but for the very same item brought by several sources at
+        // the cut (without dedupe each is a row, and they cannot be split across pages).
+        assert!(
+            page.len() <= limit || page[limit - 1..].iter().all(|c| c.key == page[limit - 1].key),
+            "a page holds at most `limit` posts"
+        );
+        seen.extend(page.iter().map(post_of));
+        pages.push(page);
+        cursor = merger.cursor(FP, &seen).unwrap();
+        if cursor.is_none() {
+            return Run { pages };
+        }
+    }
+    panic!("the feed never ended");
+}
+
+fn sources_strategy(ordered: bool) -> impl Strategy<Value = (Vec<i64>, Vec<Source>)> {
+    let times = proptest::collection::vec(0i64..400, 30);
+    let sources = proptest::collection::vec(
+        (
+            proptest::collection::vec(
+                (0usize..30, proptest::option::weighted(0.2, (0u8..3, 0i64..400))),
+                0..25,
+            ),
+            1usize..8,
+        ),
+        1..6,
+    );
+    (times, sources).prop_map(move |(times, raw)| {
+        let sources = raw
+            .into_iter()
+            .map(|(items, page)| {
+                let mut items: Vec<Item> =
+                    items.into_iter().map(|(post, repost)| Item { post, repost }).collect();
+                if ordered {
+                    // A time-ordered source: newest first, no item twice.
+                    let mut seen = HashSet::new();
+                    items.retain(|i| seen.insert(item_id(i)));
+                    items.sort_by_key(|i| std::cmp::Reverse(item_time(i, &times)));
+                }
+                Source { items, page }
+            })
+            .collect();
+        (times, sources)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Time-ordered sources: the pages, concatenated, are exactly the merged feed — every
+    /// post once, newest first, nothing lost, no page repeating another.
+    #[test]
+    fn pages_of_time_ordered_sources_are_the_merged_feed(
+        (times, sources) in sources_strategy(true), limit in 1usize..8, budget in 1usize..6, drop_every in 0usize..4,
+    ) {
+        let keep = move |id: &str| drop_every == 0 || id.len() % (drop_every + 1) != 0;
+        // Without dedupe first: the merge alone shows every item of every source exactly once.
+        let plain = run_all(&sources, &times, limit, budget, &keep, false);
+        let got: Vec<String> = plain.pages.iter().flatten().map(|c| c.key.id.clone()).collect();
+        prop_assert_eq!(&got, &reference(&sources, &times, &keep, false));
+        let run = run_all(&sources, &times, limit, budget, &keep, true);
+        let got: Vec<String> = run.pages.iter().flatten().map(|c| c.key.id.clone()).collect();
+        prop_assert_eq!(&got, &reference(&sources, &times, &keep, true));
+        let posts: Vec<String> = run.pages.iter().flatten().map(post_of).collect();
+        prop_assert_eq!(posts.iter().collect::<HashSet<_>>().len(), posts.len(), "every post at most once");
+        let keys: Vec<&SortKey> = run.pages.iter().flatten().map(|c| &c.key).collect();
+        prop_assert!(keys.windows(2).all(|w| w[0] >= w[1]), "newest first across pages");
+        for pair in run.pages.windows(2) {
+            let before: HashSet<String> = pair[0].iter().map(post_of).collect();
+            prop_assert!(pair[1].iter().all(|c| !before.contains(&post_of(c))), "page N+1 repeats page N");
+        }
+    }
+
+    /// Sources in any order (ranked feeds, search by top): still every post once and nothing
+    /// lost; each source's own order is kept.
+    #[test]
+    fn pages_of_ranked_sources_lose_nothing_and_repeat_nothing(
+        (times, sources) in sources_strategy(false), limit in 1usize..8, budget in 1usize..6,
+    ) {
+        let keep = |_: &str| true;
+        let plain = run_all(&sources, &times, limit, budget, &keep, false);
+        let got: Vec<String> = plain.pages.iter().flatten().map(|c| c.key.id.clone()).collect();
+        prop_assert_eq!(&got, &reference(&sources, &times, &keep, false));
+        let run = run_all(&sources, &times, limit, budget, &keep, true);
+        let got: Vec<String> = run.pages.iter().flatten().map(|c| c.key.id.clone()).collect();
+        prop_assert_eq!(&got, &reference(&sources, &times, &keep, true));
+        let all_posts: HashSet<String> = sources.iter().flat_map(|s| s.items.iter().map(|i| post_uri(i.post))).collect();
+        let posts: Vec<String> = run.pages.iter().flatten().map(post_of).collect();
+        prop_assert_eq!(posts.len(), all_posts.len(), "every post exactly once");
+        for (s, source) in sources.iter().enumerate() {
+            // The rows this source brought keep this source's order.
+            let order: HashMap<String, usize> = run
+                .pages
+                .iter()
+                .flatten()
+                .enumerate()
+                .filter(|(_, c)| c.sources == [s as u16])
+                .map(|(i, c)| (c.key.id.clone(), i))
+                .collect();
+            let mut once = HashSet::new();
+            let mine: Vec<usize> = source
+                .items
+                .iter()
+                .filter(|i| once.insert(item_id(i)))
+                .filter_map(|i| order.get(&item_id(i)).copied())
+                .collect();
+            prop_assert!(mine.windows(2).all(|w| w[0] < w[1]), "a source's order holds");
+        }
+    }
+}
+
+fn empty_merger() -> Merger {
+    Merger::new(vec![
+        StreamSpec { source: 0, sub: None },
+        StreamSpec { source: 1, sub: Some("did:plc:x".into()) },
+    ])
+}
+
+#[test]
+fn a_damaged_or_foreign_cursor_says_start_again() {
+    let mut m = empty_merger();
+    let sources = [Source { items: (0..10).map(|p| Item { post: p, repost: None }).collect(), page: 3 }];
+    let times: Vec<i64> = (0..30).rev().collect();
+    let filled = pollster::block_on(fill(
+        &mut m,
+        2,
+        5,
+        |_, c| {
+            let r = sources[0].fetch(c.as_deref(), &times);
+            async move { r }
+        },
+        |ready| ready.iter().map(|c| c.key.clone()).collect(),
+    ));
+    assert_eq!(filled.taken.len(), 2);
+    let cursor = m.cursor(FP, &Vec::<String>::new()).unwrap().expect("more to come");
+    assert!(cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{cursor}");
+    let (back, _): (Merger, Vec<String>) = Merger::from_cursor(&cursor, FP).unwrap();
+    assert_eq!(back.specs(), m.specs(), "the streams (and the account of a per-account stream) come back");
+    assert_eq!(back.watermark(), m.watermark());
+
+    for bad in ["", "not a cursor!", "eyJ2Ijo5fQ", &cursor[..cursor.len() / 2]] {
+        let err = Merger::from_cursor::<Vec<String>>(bad, FP).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
+        assert!(err.to_string().contains("start the feed again"), "{err}");
+    }
+    let foreign = Merger::from_cursor::<Vec<String>>(&cursor, FP + 1).unwrap_err();
+    assert!(foreign.to_string().contains("another feed"), "{foreign}");
+}
+
+#[test]
+fn a_failing_stream_does_not_hold_up_the_others_and_is_tried_again_next_page() {
+    let mut m = empty_merger();
+    let good = Source { items: (0..6).map(|p| Item { post: p, repost: None }).collect(), page: 10 };
+    let times: Vec<i64> = (0..30).rev().collect();
+    let filled = pollster::block_on(fill(
+        &mut m,
+        10,
+        5,
+        |i, c| {
+            let r = if i == 0 {
+                good.fetch(c.as_deref(), &times)
+            } else {
+                Err(skypanel_core::Error::Timeout { url: "x".into(), after_ms: 1 })
+            };
+            async move { r }
+        },
+        |ready| ready.iter().map(|c| c.key.clone()).collect(),
+    ));
+    assert_eq!(filled.taken.len(), 6, "the good stream's posts are shown");
+    assert_eq!(filled.failures.len(), 1);
+    assert_eq!(filled.failures[0].0, 1);
+    let cursor = m.cursor(FP, &()).unwrap().expect("the failed stream is tried again");
+    let (mut again, ()): (Merger, ()) = Merger::from_cursor(&cursor, FP).unwrap();
+    let asked = RefCell::new(Vec::new());
+    pollster::block_on(fill(
+        &mut again,
+        10,
+        5,
+        |i, _| {
+            asked.borrow_mut().push(i);
+            async move { Ok((Vec::<FeedItem>::new(), None)) }
+        },
+        |ready| ready.iter().map(|c| c.key.clone()).collect(),
+    ));
+    assert_eq!(*asked.borrow(), vec![1], "only the failed stream is fetched again");
+    assert_eq!(again.cursor(FP, &()).unwrap(), None, "then the feed is at its end");
+}
+
+/// Answers every request after yielding a few times, counting requests in flight.
+struct Slow {
+    in_flight: Cell<usize>,
+    peak: Cell<usize>,
+    sent: Cell<usize>,
+}
+
+struct YieldTimes(u8);
+impl Future for YieldTimes {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+impl Transport for Slow {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.in_flight.set(self.in_flight.get() + 1);
+        self.peak.set(self.peak.get().max(self.in_flight.get()));
+        self.sent.set(self.sent.get() + 1);
+        YieldTimes(5).await;
+        self.in_flight.set(self.in_flight.get() - 1);
+        assert!(request.url.contains("getAuthorFeed"));
+        Ok(HttpResponse { status: 200, headers: vec![], body: br#"{"feed":[]}"#.to_vec() })
+    }
+    async fn sleep(&self, _ms: u64) {}
+    fn now_ms(&self) -> u64 {
+        0
+    }
+}
+
+#[test]
+fn never_more_than_six_requests_in_flight_per_host_while_twenty_fetch() {
+    let slow = Slow { in_flight: Cell::new(0), peak: Cell::new(0), sent: Cell::new(0) };
+    let limited = PerHost::new(&slow, MAX_PER_HOST);
+    let client = Client::new(&limited, "http://localhost:2584").unwrap();
+    let source = |i: usize| skypanel_core::xrpc::FeedSource::Author {
+        actor: format!("user{i}.test"),
+        filter: Default::default(),
+        include_pins: false,
+    };
+    let sources: Vec<_> = (0..20).map(source).collect();
+    let pages = pollster::block_on(join_all(sources.iter().map(|s| client.feed_page(s, 30, None)).collect()));
+    assert_eq!(pages.len(), 20);
+    assert!(pages.iter().all(Result::is_ok));
+    assert_eq!(slow.sent.get(), 20);
+    assert_eq!(slow.peak.get(), MAX_PER_HOST, "six at once, not fewer (parallel) and not more");
+    assert_eq!(limited.peak("localhost:2584"), MAX_PER_HOST);
+    assert_eq!(slow.in_flight.get(), 0);
+}
