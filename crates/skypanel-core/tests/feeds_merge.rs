@@ -9,10 +9,10 @@ use std::task::{Context, Poll};
 
 use proptest::prelude::*;
 use skypanel_core::feeds::limit::{join_all, PerHost, MAX_PER_HOST};
-use skypanel_core::feeds::merge::{fill, Fetched, Merger, StreamSpec};
+use skypanel_core::feeds::merge::{fill, Fetched, Merger, Page, StreamSpec};
 use skypanel_core::feeds::{Candidate, SortKey};
 use skypanel_core::library::time::format_rfc3339;
-use skypanel_core::model::{FeedItem, TimelinePage};
+use skypanel_core::model::TimelinePage;
 use skypanel_core::xrpc::{Client, HttpRequest, HttpResponse, Transport, TransportError};
 use skypanel_core::ErrorKind;
 
@@ -75,7 +75,7 @@ impl Source {
         let feed: Vec<String> = self.items[from..to].iter().map(|i| item_json(i, post_times)).collect();
         let page = TimelinePage::from_json(&format!(r#"{{"feed":[{}]}}"#, feed.join(","))).unwrap();
         let next = (to < self.items.len()).then(|| to.to_string());
-        Ok((page.feed, next))
+        Ok(Page::new(page.feed, next))
     }
 }
 
@@ -340,7 +340,7 @@ fn a_failing_stream_does_not_hold_up_the_others_and_is_tried_again_next_page() {
         5,
         |i, _| {
             asked.borrow_mut().push(i);
-            async move { Ok((Vec::<FeedItem>::new(), None)) }
+            async move { Ok(Page::new(Vec::new(), None)) }
         },
         |ready| ready.iter().map(|c| c.key.clone()).collect(),
     ));
@@ -402,4 +402,206 @@ fn never_more_than_six_requests_in_flight_per_host_while_twenty_fetch() {
     assert_eq!(slow.peak.get(), MAX_PER_HOST, "six at once, not fewer (parallel) and not more");
     assert_eq!(limited.peak("localhost:2584"), MAX_PER_HOST);
     assert_eq!(slow.in_flight.get(), 0);
+}
+
+// ---- The runner (feeds::fetch::run) against a scripted AppView ----
+
+use skypanel_core::feeds::definition;
+use skypanel_core::feeds::fetch::{run, FeedPage, Host};
+use skypanel_core::xrpc::Session;
+
+/// A small AppView in memory: `posts[u]` are account `user<u>.test`'s posts (one a minute,
+/// newest first), served by getAuthorFeed in pages with offsets as cursors; unknown
+/// accounts get the AppView's 400 "Profile not found". Counts requests in flight.
+struct FakeAppView {
+    posts_per_user: usize,
+    users: usize,
+    in_flight: Cell<usize>,
+    peak: Cell<usize>,
+    requests: RefCell<Vec<String>>,
+}
+
+impl FakeAppView {
+    fn new(users: usize, posts_per_user: usize) -> Self {
+        FakeAppView {
+            posts_per_user,
+            users,
+            in_flight: Cell::new(0),
+            peak: Cell::new(0),
+            requests: RefCell::default(),
+        }
+    }
+
+    fn author_page(&self, url: &str) -> (u16, String) {
+        let param = |name: &str| {
+            url.split(['?', '&']).find_map(|kv| kv.strip_prefix(&format!("{name}="))).map(str::to_owned)
+        };
+        let actor = param("actor").unwrap_or_default();
+        let limit: usize = param("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
+        let from: usize = param("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+        let Some(u) = actor
+            .strip_prefix("user")
+            .and_then(|a| a.strip_suffix(".test"))
+            .and_then(|n| n.parse::<usize>().ok())
+        else {
+            return (400, r#"{"error":"InvalidRequest","message":"Profile not found"}"#.into());
+        };
+        if u >= self.users {
+            return (400, r#"{"error":"InvalidRequest","message":"Profile not found"}"#.into());
+        }
+        let to = (from + limit).min(self.posts_per_user);
+        let items: Vec<String> = (from..to)
+            .map(|k| {
+                // Interleaved times across users: post k of user u at minute -(k * users + u).
+                let t = format_rfc3339(BASE_MS - 60_000 * (k * self.users + u) as i64);
+                format!(
+                    r#"{{"post":{{"uri":"at://did:plc:user{u}/app.bsky.feed.post/k{k}","cid":"c","author":{{"did":"did:plc:user{u}","handle":"user{u}.test"}},"record":{{"$type":"app.bsky.feed.post","text":"post {k} of {u}","createdAt":"{t}"}},"indexedAt":"{t}","likeCount":{k}}}}}"#
+                )
+            })
+            .collect();
+        let cursor = if to < self.posts_per_user { format!(r#","cursor":"{to}""#) } else { String::new() };
+        (200, format!(r#"{{"feed":[{}]{cursor}}}"#, items.join(",")))
+    }
+}
+
+impl Transport for FakeAppView {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.in_flight.set(self.in_flight.get() + 1);
+        self.peak.set(self.peak.get().max(self.in_flight.get()));
+        self.requests.borrow_mut().push(request.url.clone());
+        YieldTimes(3).await;
+        self.in_flight.set(self.in_flight.get() - 1);
+        let (status, body) = if request.url.contains("getAuthorFeed") {
+            self.author_page(&request.url)
+        } else if request.url.contains("getPreferences") {
+            (200, r#"{"preferences":[]}"#.into())
+        } else {
+            (501, r#"{"error":"MethodNotImplemented"}"#.into())
+        };
+        Ok(HttpResponse { status, headers: vec![], body: body.into_bytes() })
+    }
+    async fn sleep(&self, _ms: u64) {}
+    fn now_ms(&self) -> u64 {
+        BASE_MS as u64
+    }
+}
+
+/// A host with an in-memory cache and no library.
+#[derive(Default)]
+struct MemoryHost {
+    cache: RefCell<HashMap<String, String>>,
+}
+
+impl Host for MemoryHost {
+    async fn saved_page(
+        &self,
+        _cursor: Option<String>,
+        _limit: usize,
+    ) -> Result<(Vec<String>, Option<String>), skypanel_core::Error> {
+        Ok((Vec::new(), None))
+    }
+    async fn cache_get(&self, key: &str) -> Option<String> {
+        self.cache.borrow().get(key).cloned()
+    }
+    async fn cache_put(&self, key: &str, value: &str) {
+        self.cache.borrow_mut().insert(key.into(), value.into());
+    }
+    fn progress(&self, _label: &str, _done: usize, _total: usize) {}
+}
+
+fn authors_definition(actors: &[String], extra: &str) -> String {
+    let sources: Vec<String> =
+        actors.iter().map(|a| format!(r#"{{"kind":"author","actor":"{a}"}}"#)).collect();
+    format!(r#"{{"format":"skypanel.feed","version":1,"name":"t","sources":[{}]{extra}}}"#, sources.join(","))
+}
+
+fn run_page(
+    app: &FakeAppView,
+    signed_in: bool,
+    text: &str,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<FeedPage, skypanel_core::Error> {
+    let (def, problems) = definition::parse(text).expect("a feed definition");
+    let mut client = Client::new(PerHost::new(app, MAX_PER_HOST), "http://localhost:2584").unwrap();
+    if signed_in {
+        client = client.with_session(Session {
+            did: "did:plc:viewer".into(),
+            handle: "viewer.test".into(),
+            access_jwt: "a".into(),
+            refresh_jwt: "r".into(),
+        });
+    }
+    let host = MemoryHost::default();
+    pollster::block_on(run(&client, &host, &def, problems, cursor, limit, BASE_MS))
+}
+
+#[test]
+fn twenty_sources_fetch_in_parallel_six_at_a_time_and_merge_by_time() {
+    let app = FakeAppView::new(20, 40);
+    let actors: Vec<String> = (0..20).map(|u| format!("user{u}.test")).collect();
+    let text = authors_definition(&actors, "");
+    let page = run_page(&app, true, &text, None, 30).unwrap();
+    assert_eq!(app.peak.get(), MAX_PER_HOST, "six requests at once, never more");
+    assert!(page.errors.is_empty(), "{:?}", page.errors);
+    assert_eq!(page.posts.len(), 30);
+    // Interleaved by time: the newest 30 are posts 0 of all 20 users, then posts 1 of 10.
+    let expected: Vec<String> =
+        (0..30).map(|n| format!("at://did:plc:user{}/app.bsky.feed.post/k{}", n % 20, n / 20)).collect();
+    let got: Vec<String> = page.posts.iter().map(|c| c.view.post.uri.clone()).collect();
+    assert_eq!(got, expected);
+    assert_eq!(page.steps.len(), 20 + 1 + 2, "one step per source, merged, moderation, one per post");
+    assert_eq!(page.steps[0].label, "@user0.test");
+    assert_eq!(page.steps[20].label, "merged");
+    assert_eq!(page.steps[20].output, 30);
+
+    // Page after page through the cursor: every post once, newest first, to the end.
+    let mut all = got;
+    let mut cursor = page.cursor;
+    while let Some(c) = cursor {
+        let next = run_page(&app, true, &text, Some(&c), 30).unwrap();
+        assert!(next.posts.len() <= 30);
+        all.extend(next.posts.iter().map(|c| c.view.post.uri.clone()));
+        cursor = next.cursor;
+        assert!(all.len() <= 800, "the feed ends");
+    }
+    let expected: Vec<String> =
+        (0..800).map(|n| format!("at://did:plc:user{}/app.bsky.feed.post/k{}", n % 20, n / 20)).collect();
+    assert_eq!(all, expected, "nothing lost, nothing repeated, newest first across pages");
+}
+
+#[test]
+fn a_source_that_fails_is_a_problem_at_its_field_and_the_others_still_run() {
+    let app = FakeAppView::new(3, 5);
+    let text = r#"{"format":"skypanel.feed","version":1,"name":"t","sources":[{"kind":"timeline"},{"kind":"author","actor":"user1.test"},{"kind":"author","actor":"nobody.test"},{"kind":"search","q":"rocket"}],"sort":"top"}"#;
+    let page = run_page(&app, false, text, None, 30).unwrap();
+    let at: Vec<(&str, &str)> = page.errors.iter().map(|p| (p.path.as_str(), p.name.as_str())).collect();
+    assert_eq!(
+        at,
+        vec![
+            ("sources[0]", "NotSignedIn"),
+            ("sources[3]", "NotSignedIn"),
+            ("sources[2].actor", "UnknownAccount")
+        ]
+    );
+    assert!(page.errors[0].message.contains("sign in"), "{}", page.errors[0].message);
+    assert!(page.errors[2].message.contains("nobody.test"), "{}", page.errors[2].message);
+    assert_eq!(page.posts.len(), 5, "user1's posts still come");
+    let likes: Vec<u64> = page.posts.iter().map(|c| c.view.post.like_count.unwrap_or(0)).collect();
+    assert_eq!(likes, vec![4, 3, 2, 1, 0], "sorted by top within the page");
+    assert!(page.cursor.is_none(), "the only source ran to its end");
+    assert!(!app.requests.borrow().iter().any(|u| u.contains("getTimeline") || u.contains("searchPosts")));
+
+    // Every source failing fails the run, with the first failure.
+    let text = r#"{"format":"skypanel.feed","version":1,"name":"t","sources":[{"kind":"timeline"},{"kind":"author","actor":"nobody.test"}]}"#;
+    let err = run_page(&app, false, text, None, 30).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotSignedIn);
+
+    // A cursor from another feed is refused.
+    let one = authors_definition(&["user0.test".into()], "");
+    let first = run_page(&app, true, &one, None, 2).unwrap();
+    let other = authors_definition(&["user1.test".into()], "");
+    let err = run_page(&app, true, &other, first.cursor.as_deref(), 2).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("start the feed again"), "{err}");
 }

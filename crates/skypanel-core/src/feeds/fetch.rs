@@ -1,1 +1,575 @@
-//! (being written: see mod.rs)
+//! Running a feed: fetching its sources in parallel through the XRPC client, merging them by
+//! time ([`super::merge`]), and applying the engine ([`super::engine`]).
+//!
+//! [`run`] gives one page of a feed and the cursor of the next. Each source is read as one or
+//! more streams (see [`super::merge`]):
+//!
+//! | source | read with |
+//! |---|---|
+//! | `timeline` | `getTimeline` (needs an account) |
+//! | `author` | `getAuthorFeed`, `posts_with_replies` or `posts_no_replies` per `replies`; reposts dropped here when `reposts: false` |
+//! | `list` | `getListFeed` |
+//! | `listMembers` | `getList` (at most 150 members, reported when capped), then each member's `getAuthorFeed` (`posts_no_replies`) as its own stream |
+//! | `feed` | `getFeed` (a bsky.app URL's handle is resolved to a DID first) |
+//! | `search` | `searchPosts` (needs an account: bsky.app's AppView answers searches only signed in) |
+//! | `saved` | the host's library ([`Host::saved_page`]) |
+//! | `mutuals` | the home timeline, keeping items whose owner (author, or reposter) is a mutual |
+//! | `quiet` | each quiet poster's `getAuthorFeed` (`posts_no_replies`, no reposts) as its own stream |
+//!
+//! A source that fails (unknown handle, deleted list, unknown feed, signed out) becomes a
+//! [`Problem`] at its place in the definition and the others still run; only a failure of
+//! every source (or an expired token, which the caller refreshes once for all) fails the
+//! run.
+//!
+//! ## The page's order and steps
+//! The page holds the posts the merge took (newest first), filtered, one per post, capped per
+//! author; then sorted by the definition's `sort` *within the page*: `newest` keeps the merge
+//! order, `oldest`, `top` and `hot` re-rank the page's posts (a feed of many pages is paged
+//! newest first; each page is ordered as asked). Steps count this page's posts: one per
+//! source (what it brought to this page), "merged", then the engine's stages.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::computed::{self, post_as_item, MAX_LIST_MEMBERS, QUIET_FILTER};
+use super::definition::{Definition, Source};
+use super::engine::{self, Context, Engine, Memory};
+use super::limit::PerHost;
+use super::merge::{self, fill, Fetched, Keep, Merger, Page, StreamSpec};
+use super::moderation::Moderation;
+use super::{Candidate, Problem, SortKey, Step};
+use crate::grouping::Block;
+use crate::model::{FeedItem, FeedViewPost};
+use crate::xrpc::{Auth, AuthorFilter, Client, FeedSource, SearchQuery, Transport};
+use crate::{Error, ErrorKind};
+
+/// What the platform provides besides HTTP: the local library, a cache, progress.
+#[allow(async_fn_in_trait)]
+pub trait Host {
+    /// One page of the user's saved posts, newest saved first: post views as JSON text, and
+    /// the cursor of the next page (`None` at the end).
+    async fn saved_page(
+        &self,
+        cursor: Option<String>,
+        limit: usize,
+    ) -> Result<(Vec<String>, Option<String>), Error>;
+    /// A cached value, if any.
+    async fn cache_get(&self, key: &str) -> Option<String>;
+    /// Caches a value (best effort).
+    async fn cache_put(&self, key: &str, value: &str);
+    /// Reports progress of a long computation (mutuals, quiet posters): `done` of `total`.
+    fn progress(&self, label: &str, done: usize, total: usize);
+}
+
+/// One page of a feed.
+#[derive(Debug)]
+pub struct FeedPage {
+    /// The posts, in the order shown.
+    pub posts: Vec<Candidate>,
+    /// The cursor of the next page; `None` at the end of the feed.
+    pub cursor: Option<String>,
+    /// How many posts went into and out of each stage.
+    pub steps: Vec<Step>,
+    /// Problems with the definition and with sources that failed (the rest still ran).
+    pub errors: Vec<Problem>,
+    /// The collapsed view's blocks, when the definition asks for it.
+    pub blocks: Vec<Block>,
+}
+
+/// How long the viewer's preferences are reused from the cache: 10 minutes.
+pub const PREFERENCES_CACHE_MS: i64 = 10 * 60 * 1000;
+/// Pages fetched per run beyond the first round: enough for filters that keep few posts,
+/// bounded so a feed that keeps nothing still answers.
+pub const EXTRA_PAGES: usize = 12;
+
+/// One page of `def`'s feed, continuing from `cursor` (from the previous page's
+/// [`FeedPage::cursor`]), with at most about `limit` posts (more only when several sources
+/// bring the very same item at the cut with dedupe off). `problems` are those `parse`
+/// reported; they are returned with the others. The client's transport must be a
+/// [`PerHost`] limiter (at most 6 requests in flight per host).
+pub async fn run<T: Transport, H: Host>(
+    client: &Client<PerHost<T>>,
+    host: &H,
+    def: &Definition,
+    problems: Vec<Problem>,
+    cursor: Option<&str>,
+    limit: usize,
+    now_ms: i64,
+) -> Result<FeedPage, Error> {
+    let limit = limit.clamp(1, 100);
+    let fp = merge::fingerprint(&def.to_json());
+    let mut errors = problems;
+    let viewer = client.session().map(|s| s.did);
+
+    let resumed = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(Merger::from_cursor::<Memory>(c, fp)?),
+        None => None,
+    };
+
+    // The viewer's moderation: preferences, cached for a few minutes.
+    let mut moderation = Moderation::default();
+    if let Some(did) = &viewer {
+        match preferences(client, host, did, now_ms).await {
+            Ok(prefs) => {
+                let (m, p) = Moderation::from_preferences(&prefs, now_ms);
+                moderation = m;
+                errors.extend(p);
+            }
+            Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
+            Err(e) => errors.push(Problem {
+                path: String::new(),
+                name: e.kind().name().into(),
+                message: format!("your muted words and content settings could not be read ({e}); they are not applied to this page"),
+            }),
+        }
+    }
+
+    // Lists the exclude filters name.
+    let mut lists = HashMap::new();
+    for written in def.lists_needed() {
+        if let Ok(uri) = resolve_target_uri(client, &written, super::definition::LIST_COLLECTION).await {
+            if let Ok((members, _)) = computed::list_members(client, &uri, 5_000).await {
+                lists.insert(written, members);
+            }
+        }
+    }
+    let ctx = Context { now_ms, moderation, lists, viewer: viewer.clone() };
+    let (engine, engine_problems) = Engine::new(def, &ctx);
+    errors.extend(engine_problems);
+
+    // The streams: from the cursor, or worked out from the sources.
+    let mut plan = Plan::default();
+    let (mut merger, mut memory) = match resumed {
+        Some(r) => r,
+        None => {
+            let specs = streams(client, host, def, viewer.as_deref(), now_ms, &mut plan).await?;
+            (Merger::new(specs), Memory::default())
+        }
+    };
+    let specs = merger.specs();
+    // Mutuals and quiet posters needed again when resuming (from the cache).
+    if plan.mutuals.is_none() && specs.iter().any(|s| matches!(source(def, s), Some(Source::Mutuals { .. })))
+    {
+        if let Some(did) = &viewer {
+            match computed::mutuals(client, host, did, now_ms).await {
+                Ok(m) => plan.mutuals = Some(Rc::new(m.into_iter().collect())),
+                Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
+                Err(_) => {}
+            }
+        }
+    }
+    errors.append(&mut plan.problems);
+    let quiet_pages = std::mem::take(&mut plan.first_pages);
+
+    let per_stream = (2 * limit / specs.len().max(1) + 10).clamp(10, 100);
+    let budget = specs.len() + EXTRA_PAGES;
+    let first_pages = std::cell::RefCell::new(quiet_pages);
+    let mutuals = plan.mutuals.clone();
+    let fetch = |i: usize, cursor: Option<String>| {
+        let spec = specs.get(i).cloned();
+        // A quiet poster's first page was read while measuring its rate: used again here.
+        let first = match (&spec, &cursor) {
+            (Some(s @ StreamSpec { sub: Some(did), .. }), None)
+                if matches!(source(def, s), Some(Source::Quiet { .. })) =>
+            {
+                first_pages.borrow_mut().remove(did)
+            }
+            _ => None,
+        };
+        let mutuals = mutuals.clone();
+        async move {
+            let spec = spec.ok_or_else(|| Error::InvalidInput("no such stream".into()))?;
+            let src = source(def, &spec).ok_or_else(|| Error::InvalidInput("no such source".into()))?;
+            if let Some((items, next)) = first {
+                return Ok(Page { items, next, keep: Some(no_reposts()) });
+            }
+            fetch_page(client, host, src, &spec, cursor, per_stream, mutuals).await
+        }
+    };
+    let dedupe = def.dedupe;
+    let cap = def.per_author;
+    let trial_memory = memory.clone();
+    let keep = |ready: Vec<Candidate>| -> Vec<SortKey> {
+        let mut steps = Vec::new();
+        let mut mem = trial_memory.clone();
+        let mut kept = engine.filter(ready, &mut steps);
+        if dedupe {
+            kept = mem.dedupe(kept, &mut steps);
+        }
+        if let Some(cap) = cap {
+            kept = mem.cap_per_author(kept, cap, &mut steps);
+        }
+        kept.into_iter().map(|c| c.key).collect()
+    };
+    let filled = fill(&mut merger, limit, budget, fetch, keep).await;
+
+    // Failures of whole streams, reported at their source.
+    let mut failed_sources: HashSet<u16> = HashSet::new();
+    let mut first_error: Option<Error> = None;
+    for (i, e) in &filled.failures {
+        if e.kind() == ErrorKind::ExpiredToken {
+            return Err(e.clone());
+        }
+        let Some(spec) = specs.get(*i) else { continue };
+        failed_sources.insert(spec.source);
+        if let Some(src) = source(def, spec) {
+            errors.push(problem_for(spec.source, src, spec.sub.as_deref(), e));
+        }
+        first_error.get_or_insert_with(|| e.clone());
+    }
+    let any_ok = specs.iter().enumerate().any(|(i, _)| !filled.failures.iter().any(|(f, _)| *f == i));
+    if !any_ok && (plan.failed_setup > 0 || !filled.failures.is_empty()) {
+        if let Some(e) = plan.first_error.take().or(first_error) {
+            return Err(e);
+        }
+    }
+
+    // The page: per-source counts, merged, the engine's stages.
+    let taken = filled.taken;
+    let mut steps = Vec::new();
+    for (i, s) in def.sources.iter().enumerate() {
+        if matches!(s, Source::Unknown(_)) {
+            continue;
+        }
+        let n = taken.iter().filter(|c| c.sources.first() == Some(&(i as u16))).count();
+        steps.push(Step { label: s.label(), input: n, output: n });
+    }
+    steps.push(Step { label: "merged".into(), input: taken.len(), output: taken.len() });
+    let mut posts = engine.filter(taken, &mut steps);
+    if def.dedupe {
+        posts = memory.dedupe(posts, &mut steps);
+    }
+    if let Some(cap) = def.per_author {
+        posts = memory.cap_per_author(posts, cap, &mut steps);
+    }
+    engine::sort(&mut posts, def.sort, now_ms);
+    let blocks = def.collapse.map(|opts| engine::collapse(&posts, opts)).unwrap_or_default();
+    let cursor = merger.cursor(fp, &memory)?;
+    Ok(FeedPage { posts, cursor, steps, errors, blocks })
+}
+
+/// What working out the streams found besides them.
+#[derive(Default)]
+struct Plan {
+    problems: Vec<Problem>,
+    first_error: Option<Error>,
+    failed_setup: usize,
+    mutuals: Option<Rc<HashSet<String>>>,
+    first_pages: HashMap<String, (Vec<FeedItem>, Option<String>)>,
+}
+
+impl Plan {
+    fn fail(&mut self, i: usize, src: &Source, e: Error) {
+        self.problems.push(problem_for(i as u16, src, None, &e));
+        self.first_error.get_or_insert(e);
+        self.failed_setup += 1;
+    }
+}
+
+fn source<'a>(def: &'a Definition, spec: &StreamSpec) -> Option<&'a Source> {
+    def.sources.get(usize::from(spec.source))
+}
+
+fn no_reposts() -> Keep {
+    Rc::new(|v: &FeedViewPost| v.reposted_by().is_none())
+}
+
+/// The streams of each runnable source (at most `MAX_SOURCES`); sources that cannot run
+/// are reported in `plan`.
+async fn streams<T: Transport, H: Host>(
+    client: &Client<PerHost<T>>,
+    host: &H,
+    def: &Definition,
+    viewer: Option<&str>,
+    now_ms: i64,
+    plan: &mut Plan,
+) -> Result<Vec<StreamSpec>, Error> {
+    let mut specs = Vec::new();
+    for (i, src) in def.sources.iter().enumerate().take(super::definition::MAX_SOURCES) {
+        let one = |sub: Option<String>| StreamSpec { source: i as u16, sub };
+        if matches!(src, Source::Unknown(_)) {
+            continue;
+        }
+        if src.needs_account() && viewer.is_none() {
+            let method = match src {
+                Source::Search { .. } => "app.bsky.feed.searchPosts",
+                _ => "app.bsky.feed.getTimeline",
+            };
+            plan.fail(i, src, Error::NotSignedIn { method: method.into() });
+            continue;
+        }
+        match src {
+            Source::Timeline { .. }
+            | Source::Author { .. }
+            | Source::Search { .. }
+            | Source::Saved { .. } => specs.push(one(None)),
+            Source::List { uri, .. } | Source::Feed { uri, .. } => {
+                let collection = if matches!(src, Source::List { .. }) {
+                    super::definition::LIST_COLLECTION
+                } else {
+                    super::definition::FEED_COLLECTION
+                };
+                match resolve_target_uri(client, uri, collection).await {
+                    Ok(at) => specs.push(one(Some(at))),
+                    Err(e) => plan.fail(i, src, e),
+                }
+            }
+            Source::ListMembers { uri, .. } => {
+                let members = match resolve_target_uri(client, uri, super::definition::LIST_COLLECTION).await
+                {
+                    Ok(at) => computed::list_members(client, &at, MAX_LIST_MEMBERS).await,
+                    Err(e) => Err(e),
+                };
+                match members {
+                    Ok((dids, capped)) => {
+                        if capped {
+                            plan.problems.push(Problem {
+                                path: format!("sources[{i}]"),
+                                name: "InvalidInput".into(),
+                                message: format!(
+                                    "this list has more than {MAX_LIST_MEMBERS} members; only the first {MAX_LIST_MEMBERS} are read (use the list's own feed, kind \"list\", for all of them)"
+                                ),
+                            });
+                        }
+                        specs.extend(dids.into_iter().map(|d| one(Some(d))));
+                    }
+                    Err(e) => plan.fail(i, src, e),
+                }
+            }
+            Source::Mutuals { .. } => {
+                let Some(did) = viewer else { continue };
+                match computed::mutuals(client, host, did, now_ms).await {
+                    Ok(m) => {
+                        plan.mutuals = Some(Rc::new(m.into_iter().collect()));
+                        specs.push(one(None));
+                    }
+                    Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
+                    Err(e) => plan.fail(i, src, e),
+                }
+            }
+            Source::Quiet { days, max_per_day, .. } => {
+                let Some(did) = viewer else { continue };
+                match computed::quiet(client, host, did, *days, *max_per_day, now_ms).await {
+                    Ok(q) => {
+                        plan.first_pages.extend(q.pages);
+                        specs.extend(q.dids.into_iter().map(|d| one(Some(d))));
+                    }
+                    Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
+                    Err(e) => plan.fail(i, src, e),
+                }
+            }
+            Source::Unknown(_) => {}
+        }
+    }
+    Ok(specs)
+}
+
+/// The at-uri of a list or feed written as an at-uri or a bsky.app URL (a handle in either is
+/// resolved to a DID).
+async fn resolve_target_uri<T: Transport>(
+    client: &Client<T>,
+    written: &str,
+    collection: &'static str,
+) -> Result<String, Error> {
+    let target = super::definition::read_target(written, collection).map_err(Error::InvalidInput)?;
+    if !target.needs_resolution() {
+        return Ok(target.at_uri(&target.actor));
+    }
+    let did = client.resolve_handle(&target.actor).await.map_err(|e| match e.kind() {
+        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server | ErrorKind::RateLimited => e,
+        _ => Error::UnknownAccount { identifier: target.actor.clone(), detail: e.to_string() },
+    })?;
+    Ok(target.at_uri(&did))
+}
+
+/// One page of one stream.
+async fn fetch_page<T: Transport, H: Host>(
+    client: &Client<PerHost<T>>,
+    host: &H,
+    src: &Source,
+    spec: &StreamSpec,
+    cursor: Option<String>,
+    size: usize,
+    mutuals: Option<Rc<HashSet<String>>>,
+) -> Fetched {
+    let limit = size.min(100) as u8;
+    let at = cursor.clone();
+    let feed = |source: FeedSource, keep: Option<Keep>| async move {
+        let page = client.feed_page(&source, limit, at.as_deref()).await?;
+        Ok(Page { items: page.feed, next: page.cursor, keep })
+    };
+    match (src, &spec.sub) {
+        (Source::Timeline { .. }, _) => feed(FeedSource::Timeline, None).await,
+        (Source::Mutuals { .. }, _) => {
+            let set = mutuals.unwrap_or_default();
+            let keep: Keep = Rc::new(move |v: &FeedViewPost| set.contains(&v.owner().did));
+            feed(FeedSource::Timeline, Some(keep)).await
+        }
+        (Source::Author { actor, replies, reposts, .. }, _) => {
+            let filter = if *replies { AuthorFilter::PostsWithReplies } else { AuthorFilter::PostsNoReplies };
+            let keep = (!reposts).then(no_reposts);
+            feed(FeedSource::Author { actor: actor.clone(), filter, include_pins: false }, keep).await
+        }
+        (Source::List { .. }, Some(uri)) => feed(FeedSource::List { uri: uri.clone() }, None).await,
+        (Source::Feed { .. }, Some(uri)) => feed(FeedSource::Feed { uri: uri.clone() }, None).await,
+        (Source::ListMembers { .. }, Some(did)) => {
+            feed(FeedSource::Author { actor: did.clone(), filter: QUIET_FILTER, include_pins: false }, None)
+                .await
+        }
+        (Source::Quiet { .. }, Some(did)) => {
+            let source = FeedSource::Author { actor: did.clone(), filter: QUIET_FILTER, include_pins: false };
+            feed(source, Some(no_reposts())).await
+        }
+        (Source::Search { query, .. }, _) => {
+            let (posts, next) = search_raw(client, query, limit, cursor.as_deref()).await?;
+            Ok(Page { items: posts, next, keep: None })
+        }
+        (Source::Saved { .. }, _) => {
+            let (texts, next) = host.saved_page(cursor, usize::from(limit)).await?;
+            let items = texts.iter().filter_map(|t| post_as_item(t).ok()).collect();
+            Ok(Page { items, next, keep: None })
+        }
+        _ => Err(Error::InvalidInput("this source cannot run".into())),
+    }
+}
+
+/// `searchPosts`, keeping each post view's text exactly (wrapped as a feed item).
+async fn search_raw<T: Transport>(
+    client: &Client<T>,
+    query: &SearchQuery,
+    limit: u8,
+    cursor: Option<&str>,
+) -> Result<(Vec<FeedItem>, Option<String>), Error> {
+    const METHOD: &str = "app.bsky.feed.searchPosts";
+    #[derive(Deserialize)]
+    struct RawSearch<'a> {
+        #[serde(default)]
+        cursor: Option<String>,
+        #[serde(borrow)]
+        posts: Vec<&'a RawValue>,
+    }
+    if query.q.trim().is_empty() {
+        return Err(Error::InvalidInput("a search needs some words to look for".into()));
+    }
+    let limit = limit.clamp(1, 100).to_string();
+    let mut params: Vec<(&str, &str)> = vec![("q", &query.q), ("limit", &limit)];
+    for (name, value) in [
+        ("sort", &query.sort),
+        ("since", &query.since),
+        ("until", &query.until),
+        ("mentions", &query.mentions),
+        ("author", &query.author),
+        ("lang", &query.lang),
+        ("domain", &query.domain),
+        ("url", &query.url),
+    ] {
+        if let Some(v) = value {
+            params.push((name, v));
+        }
+    }
+    params.extend(query.tags.iter().map(|t| ("tag", t.as_str())));
+    if let Some(c) = cursor {
+        params.push(("cursor", c));
+    }
+    let bytes = client.query(METHOD, &params, Auth::Optional).await?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::Malformed { method: METHOD.into(), detail: "the body is not UTF-8".into() })?;
+    let page: RawSearch<'_> = serde_json::from_str(text)
+        .map_err(|e| Error::Malformed { method: METHOD.into(), detail: e.to_string() })?;
+    let items = page
+        .posts
+        .iter()
+        .map(|p| post_as_item(p.get()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|detail| Error::Malformed { method: METHOD.into(), detail })?;
+    Ok((items, page.cursor))
+}
+
+/// The viewer's Bluesky preferences, reused from the host's cache for a few minutes.
+async fn preferences<T: Transport, H: Host>(
+    client: &Client<T>,
+    host: &H,
+    did: &str,
+    now_ms: i64,
+) -> Result<Vec<Value>, Error> {
+    #[derive(serde::Serialize, Deserialize)]
+    struct Cached {
+        at: i64,
+        preferences: Vec<Value>,
+    }
+    let key = format!("feeds:preferences:{did}");
+    if let Some(text) = host.cache_get(&key).await {
+        if let Ok(c) = serde_json::from_str::<Cached>(&text) {
+            if now_ms - c.at < PREFERENCES_CACHE_MS && c.at <= now_ms {
+                return Ok(c.preferences);
+            }
+        }
+    }
+    let preferences = client.get_preferences().await?;
+    if let Ok(text) = serde_json::to_string(&Cached { at: now_ms, preferences: preferences.clone() }) {
+        host.cache_put(&key, &text).await;
+    }
+    Ok(preferences)
+}
+
+/// A source's failure as a problem at its field, saying what to do.
+fn problem_for(i: u16, src: &Source, sub: Option<&str>, e: &Error) -> Problem {
+    let at = format!("sources[{i}]");
+    let kind = e.kind();
+    let server_says = |e: &Error| match e {
+        Error::Xrpc { message: Some(m), .. } => m.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let said = server_says(e);
+    let (path, name, message) = match (src, kind) {
+        (_, ErrorKind::NotSignedIn) => (
+            at,
+            "NotSignedIn",
+            format!("{} needs a signed-in account: sign in to SkyPanel, or remove this source", src.label()),
+        ),
+        (Source::Author { actor, .. }, _)
+            if matches!(kind, ErrorKind::NotFound | ErrorKind::UnknownAccount)
+                || said.contains("not found")
+                || said.contains("could not find") =>
+        {
+            (
+                format!("{at}.actor"),
+                "UnknownAccount",
+                format!("no Bluesky account '{actor}' was found: check the handle or DID"),
+            )
+        }
+        (Source::List { .. } | Source::ListMembers { .. }, _)
+            if matches!(kind, ErrorKind::UnknownList | ErrorKind::NotFound | ErrorKind::UnknownAccount)
+                || said.contains("not found") =>
+        {
+            (
+                format!("{at}.uri"),
+                "UnknownList",
+                "this list does not exist (it was deleted, or the link is wrong): remove this source or choose another list".into(),
+            )
+        }
+        (Source::Feed { .. }, _)
+            if matches!(kind, ErrorKind::UnknownFeed | ErrorKind::NotFound | ErrorKind::UnknownAccount)
+                || said.contains("not found")
+                || said.contains("could not") =>
+        {
+            (
+                format!("{at}.uri"),
+                "UnknownFeed",
+                "this custom feed does not exist or its server is offline: remove this source or choose another feed".into(),
+            )
+        }
+        (_, ErrorKind::InvalidInput) if matches!(src, Source::List { .. } | Source::ListMembers { .. } | Source::Feed { .. }) => {
+            (format!("{at}.uri"), "InvalidInput", e.to_string())
+        }
+        _ => {
+            let whose = sub.map(|s| format!(" (account {s})")).unwrap_or_default();
+            (at, kind.name(), format!("{} could not be read{whose}: {e}", src.label()))
+        }
+    };
+    Problem { path, name: name.into(), message }
+}

@@ -37,7 +37,7 @@ use super::limit::join_all;
 use super::{Candidate, SortKey};
 use crate::library::time::parse_rfc3339;
 use crate::model::{FeedItem, FeedViewPost};
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// Version of the cursor's JSON document.
 const CURSOR_VERSION: u32 = 1;
@@ -163,20 +163,16 @@ impl Merger {
         self.watermark.as_ref()
     }
 
-    /// Adds a page fetched for stream `i` with its API cursor `fetched_with`, and the cursor
-    /// of the page after it. Items are keyed (clamped, see the module's doc), those at or
-    /// above the watermark skipped. An empty page, or one whose next cursor repeats the one
-    /// it was fetched with, ends the stream.
-    pub fn add_page(
-        &mut self,
-        i: usize,
-        fetched_with: Option<String>,
-        items: Vec<FeedItem>,
-        next: Option<String>,
-    ) {
+    /// Adds a page fetched for stream `i` with its API cursor `fetched_with`. Every item is
+    /// keyed (clamped, see the module's doc) and moves the stream's frontier; those the
+    /// page's `keep` refuses, and those at or above the watermark, are then dropped. An
+    /// empty page, or one whose next cursor repeats the one it was fetched with, ends the
+    /// stream.
+    pub fn add_page(&mut self, i: usize, fetched_with: Option<String>, page: Page) {
         let watermark = self.watermark.clone();
         let Some(stream) = self.streams.get_mut(i) else { return };
         let start = Rc::new(PageStart { cursor: fetched_with.clone(), clamp: stream.clamp });
+        let Page { items, next, keep } = page;
         let empty = items.is_empty();
         for item in items {
             let own = item_time(&item.view);
@@ -185,9 +181,10 @@ impl Merger {
                 None => own,
             };
             stream.clamp = Some(time);
+            let wanted = keep.as_ref().is_none_or(|k| k(&item.view));
             let c = candidate(item, stream.spec.source, time);
             stream.frontier = Some(c.key.clone());
-            if watermark.as_ref().is_some_and(|w| c.key >= *w) {
+            if !wanted || watermark.as_ref().is_some_and(|w| c.key >= *w) {
                 continue;
             }
             stream.buffer.push_back((c, start.clone()));
@@ -197,12 +194,17 @@ impl Merger {
         stream.failed = false;
     }
 
-    /// Marks stream `i` as failed for this run: it no longer blocks, and the cursor keeps
-    /// its position so the next page tries it again (what it would have brought above the
-    /// watermark by then is skipped: a failing source must not hold up the others).
-    pub fn fail(&mut self, i: usize) {
+    /// Marks stream `i` as failed for this run: it no longer blocks. A failure that may pass
+    /// (`retry`: offline, timeout, server trouble) keeps its position in the cursor so the
+    /// next page tries again (what it would have brought above the watermark by then is
+    /// skipped: a failing source must not hold up the others); any other ends the stream.
+    pub fn fail(&mut self, i: usize, retry: bool) {
         if let Some(s) = self.streams.get_mut(i) {
             s.failed = true;
+            if !retry {
+                s.more = false;
+                s.next = None;
+            }
         }
     }
 
@@ -354,8 +356,29 @@ struct WireCursor {
     m: Box<RawValue>,
 }
 
-/// One page of one stream, as a fetch function answers it: the items and the next cursor.
-pub type Fetched = Result<(Vec<FeedItem>, Option<String>), Error>;
+/// Which items of a page a stream shows (the others still move its frontier).
+pub type Keep = Rc<dyn Fn(&FeedViewPost) -> bool>;
+
+/// One page of one stream, as fetched.
+pub struct Page {
+    /// The items, as the server sent them, in its order.
+    pub items: Vec<FeedItem>,
+    /// The API cursor of the page after this one (`None`: the last page).
+    pub next: Option<String>,
+    /// Which items the stream shows (e.g. only the mutuals' posts of the home timeline, no
+    /// reposts from an author); `None`: all.
+    pub keep: Option<Keep>,
+}
+
+impl Page {
+    /// A page whose items are all shown.
+    pub fn new(items: Vec<FeedItem>, next: Option<String>) -> Page {
+        Page { items, next, keep: None }
+    }
+}
+
+/// What a fetch function answers for one page of one stream.
+pub type Fetched = Result<Page, Error>;
 
 /// What [`fill`] did: the posts the page shows (in merge order, already taken from the
 /// merger), the pages fetched, and the streams whose fetch failed.
@@ -412,9 +435,13 @@ where
         for (i, cursor, result) in join_all(fetches).await {
             pages += 1;
             match result {
-                Ok((items, next)) => merger.add_page(i, cursor, items, next),
+                Ok(page) => merger.add_page(i, cursor, page),
                 Err(e) => {
-                    merger.fail(i);
+                    let retry = matches!(
+                        e.kind(),
+                        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Server | ErrorKind::RateLimited
+                    );
+                    merger.fail(i, retry);
                     failures.push((i, e));
                 }
             }
