@@ -196,9 +196,14 @@ export function openReader(root, feed) {
     if (newest) await cache.putPosition(feed.id, { newestTime: newest }).catch(() => {});
   }
 
+  /** Where the sticky header ends: posts above it are out of sight. */
+  const headerBottom = () => Math.max(0, document.querySelector('header')?.getBoundingClientRect().bottom ?? 0);
+  /** Whether the view is where the reader left it (until then, scrolling is not theirs). */
+  let placed = false;
   /** Notes the post at the top of the view, where reading resumes next time. */
   function rememberPlace() {
-    const top = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
+    if (!placed) return;
+    const top = headerBottom();
     for (const e of list.querySelectorAll('[data-skypanel-feed-post]')) {
       const r = e.getBoundingClientRect();
       if (r.height && r.bottom > top + 1) {
@@ -221,7 +226,8 @@ export function openReader(root, feed) {
     for (let i = 0; i <= FIND_PLACE_PAGES; i++) {
       const target = list.querySelector(`[data-skypanel-feed-post="${CSS.escape(topUri)}"]`);
       if (target) {
-        target.scrollIntoView({ block: 'start' });
+        // Just below the sticky header, where rememberPlace reads the top post.
+        scrollTo(0, scrollY + target.getBoundingClientRect().top - headerBottom());
         return;
       }
       if (ended || i === FIND_PLACE_PAGES) return;
@@ -247,7 +253,6 @@ export function openReader(root, feed) {
   const checker = setInterval(check, CHECK_EVERY_MS);
   const onVisible = () => {
     if (document.visibilityState === 'visible') check();
-    else rememberPlace();
   };
   document.addEventListener('visibilitychange', onVisible);
 
@@ -281,6 +286,7 @@ export function openReader(root, feed) {
     await reload();
     list.removeAttribute('data-from-cache');
     await resumePlace();
+    placed = true;
   })();
 
   return {
