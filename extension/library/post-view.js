@@ -21,8 +21,8 @@ export function revokeMedia() {
 
 /**
  * The renderer's media for a saved entry: the backed-up file of the entry's media item with
- * the same address (as an object URL), else the https address (not for a video: its
- * address is an HLS playlist), else nothing.
+ * the same address (as an object URL), else the https address of an image, avatar or link
+ * thumbnail, else nothing.
  * @param {any[]} media the entry's `media`
  * @returns {(ref: import('../shared/post-view.js').MediaRef) => Promise<string | null>}
  */
@@ -37,7 +37,9 @@ export function savedMedia(media) {
         return url;
       }
     }
-    return ref.kind !== 'video' && ref.url.startsWith('https://') ? ref.url : null;
+    // Not a video's address (an HLS playlist), nor its thumbnail (the poster is decoration:
+    // the library shows it from the backup only).
+    return ref.kind !== 'video' && ref.kind !== 'videoThumbnail' && ref.url.startsWith('https://') ? ref.url : null;
   };
 }
 

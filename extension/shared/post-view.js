@@ -246,16 +246,22 @@ export function postViewKit() {
       }));
     }
 
-    /** @param {any} v a video#view @param {string} owner */
+    /**
+     * A video, with its thumbnail as the poster; without a source, the thumbnail and the
+     * missing text. Both are asked for at once, before the post is returned.
+     * @param {any} v a video#view @param {string} owner
+     */
     function video(v, owner) {
       const r = ref('video', { url: str(v.playlist), thumb: str(v.thumbnail), alt: str(v.alt) }, owner);
       const poster = ref('videoThumbnail', { url: str(v.thumbnail), alt: str(v.alt) }, owner);
-      const absent = () => {
-        const box = el('div', { class: 'missing' }, [missing(r)]);
-        if (poster.url) box.prepend(slot(poster, (src) => el('img', { src, alt: poster.alt, loading: 'lazy' }), () => el('span')));
-        return box;
-      };
-      return slot(r, (src) => el('video', { src, controls: '', preload: 'metadata', ...(r.alt ? { 'aria-label': r.alt } : {}) }), absent);
+      const place = el('span');
+      pending.push(
+        Promise.all([source(r), poster.url ? source(poster) : null]).then(([src, still]) => {
+          if (src) place.replaceWith(el('video', { src, controls: '', preload: 'metadata', ...(still ? { poster: still } : {}), ...(r.alt ? { 'aria-label': r.alt } : {}) }));
+          else place.replaceWith(el('div', { class: 'missing' }, [still ? el('img', { src: still, alt: poster.alt, loading: 'lazy' }) : null, missing(r)]));
+        }),
+      );
+      return place;
     }
 
     /** @param {any} card an external#view's `external` @param {string} owner */

@@ -91,6 +91,7 @@ function draw(view, options = '{}') {
       links: Array.from(body.querySelectorAll('a')).map((a) => ({ href: a.getAttribute('href'), rel: a.rel, target: a.target, text: a.textContent })),
       images: Array.from(body.querySelectorAll('img')).map((i) => ({ src: i.getAttribute('src'), alt: i.getAttribute('alt') })),
       videos: Array.from(body.querySelectorAll('video')).map((v) => v.getAttribute('src')),
+      posters: Array.from(body.querySelectorAll('video')).map((v) => v.getAttribute('poster')),
       missing: Array.from(body.querySelectorAll('.missing')).map((m) => m.textContent),
       quote: body.querySelector('.quote')?.textContent ?? null,
       context: Array.from(body.querySelectorAll('.context')).map((c) => c.textContent),
@@ -199,6 +200,22 @@ test('the caller\'s media: its answers are used, refused when unsafe, and a fail
   assert.deepEqual(shown.missing, ['missing image two https://cdn.example/f/two', 'missing image three https://cdn.example/f/three'], 'asked by the full-size address');
   assert.equal(shown.quote, 'The quoted post was deleted');
   assert.equal(shown.head, 'Alice <b>A</b>@alice.testdeleted', 'the caller\'s author element and badge on the head line');
+});
+
+test('a video the caller has a file for plays it, with its thumbnail as the poster, all drawn before the post is returned', async () => {
+  const view = {
+    uri: 'at://did:plc:alice/app.bsky.feed.post/3mno',
+    author: { ...ALICE, avatar: undefined },
+    record: { text: 'liftoff' },
+    embed: { $type: 'app.bsky.embed.video#view', cid: 'bafy', playlist: 'https://video.example/p.m3u8', thumbnail: 'https://video.example/t.jpg', alt: 'liftoff' },
+  };
+  // Slow answers (as IndexedDB gives them): everything is in place when renderPost resolves.
+  const options = `{ media: (ref) => new Promise((ok) => setTimeout(() => ok(ref.kind === 'video' ? 'blob:' + location.origin + '/v' : ref.url), 50)) }`;
+  const shown = await draw(view, options);
+  assert.equal(shown.videos.length, 1);
+  assert.match(shown.videos[0] ?? '', /^blob:chrome-extension:/);
+  assert.deepEqual(shown.posters, ['https://video.example/t.jpg']);
+  assert.deepEqual([shown.missing, shown.images, shown.avatar], [[], [], null]);
 });
 
 test('anything malformed is skipped, never thrown', async () => {
