@@ -39,12 +39,14 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK_HASH" ]; then
   echo "$LOCK_HASH" >"$STAMP"
 fi
 
-say "building the core and the library for wasm"
-# Two modules: the protocol core and client (skypanel_wasm), and the saved-post library
-# (skypanel_library), which needs no networking; see crates/skypanel-library-wasm.
-cargo build --quiet --release -p skypanel-wasm -p skypanel-library-wasm --target wasm32-unknown-unknown
+say "building the core, the library and the feeds for wasm"
+# Three modules: the protocol core and client (skypanel_wasm), the saved-post library
+# (skypanel_library), which needs no networking, and the on-the-fly feeds engine
+# (skypanel_feeds), which needs regular expressions the others do not; each is loaded only
+# where it is used. See crates/skypanel-library-wasm and crates/skypanel-feeds-wasm.
+cargo build --quiet --release -p skypanel-wasm -p skypanel-library-wasm -p skypanel-feeds-wasm --target wasm32-unknown-unknown
 OUT="$ROOT/extension/wasm"
-for name in skypanel_wasm skypanel_library_wasm; do
+for name in skypanel_wasm skypanel_library_wasm skypanel_feeds_wasm; do
   WASM="$ROOT/target/wasm32-unknown-unknown/release/$name.wasm"
   if [ ! -f "$OUT/${name}_bg.wasm" ] || [ "$WASM" -nt "$OUT/${name}_bg.wasm" ]; then
     # Names and producer info only cost bytes in a shipped extension.
@@ -55,5 +57,6 @@ done
 say "building the skypanel CLI"
 cargo build --quiet --release -p skypanel-cli
 
-printf 'built: extension/wasm/ (%s KB + %s KB wasm), target/release/skypanel\n' \
-  "$(( $(stat -c %s "$OUT/skypanel_wasm_bg.wasm") / 1024 ))" "$(( $(stat -c %s "$OUT/skypanel_library_wasm_bg.wasm") / 1024 ))"
+printf 'built: extension/wasm/ (%s KB + %s KB + %s KB wasm), target/release/skypanel\n' \
+  "$(( $(stat -c %s "$OUT/skypanel_wasm_bg.wasm") / 1024 ))" "$(( $(stat -c %s "$OUT/skypanel_library_wasm_bg.wasm") / 1024 ))" \
+  "$(( $(stat -c %s "$OUT/skypanel_feeds_wasm_bg.wasm") / 1024 ))"

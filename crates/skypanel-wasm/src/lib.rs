@@ -5,27 +5,25 @@
 //! side). JSON text rather than serde-wasm-bindgen object conversion: measured 18 KB less
 //! wasm, and the answers cross `chrome.runtime` messaging as plain JSON anyway. HTTP goes
 //! through the global `fetch` (the service worker has no `window`), wrapped as a core
-//! `Transport` in [`fetch_transport`]. Nothing is kept between calls — the worker may be
+//! `Transport` in `skypanel_web::fetch_transport`. Nothing is kept between calls — the worker may be
 //! stopped at any time — so calls take the account's service and session and hand back the
 //! session, which the core may have refreshed. Errors reach JavaScript as `Error` objects
 //! whose `name` is the core's error kind (`AuthenticationRequired`, `NetworkError`, …) and
 //! whose message says what to do.
 
-mod fetch_transport;
 mod ops;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use skypanel_core::identity::{self, ServiceConfig};
 use skypanel_core::model::TimelinePage;
-use skypanel_core::xrpc::{Client, RetryPolicy, Session};
+use skypanel_core::xrpc::{Client, Session};
+use skypanel_web::{FetchTransport, FETCH};
 use wasm_bindgen::prelude::*;
 
-use fetch_transport::FetchTransport;
-
-/// The one transport. Everything uses it by reference, so the generic client is compiled
-/// once for `&FetchTransport` rather than once per way of holding it (smaller wasm).
-pub(crate) static FETCH: FetchTransport = FetchTransport;
+// The transport, the call context and the boundary's JSON and error conventions are shared
+// with the feeds module (crates/skypanel-web).
+pub(crate) use skypanel_web::{core_error, from_json, js_error, to_json};
 
 /// The core's version, e.g. `0.1.0`.
 #[wasm_bindgen]
@@ -69,26 +67,6 @@ pub async fn sign_in(
     to_json(&signed_in)
 }
 
-/// Where a call goes and as whom: `{service, session?, policy?}`. Without a session, reads
-/// go signed out; `policy` overrides retries and timeouts (`{maxRetries, baseDelayMs,
-/// maxWaitMs, timeoutMs}`, each optional).
-#[derive(Deserialize)]
-struct Context {
-    service: String,
-    #[serde(default)]
-    session: Option<Session>,
-    #[serde(default)]
-    policy: Option<RetryPolicy>,
-    /// `false`: an expired token fails the call with `ExpiredToken` instead of being
-    /// refreshed inside it, so that the caller can refresh once for all its calls in flight.
-    #[serde(default = "yes", rename = "autoRefresh")]
-    auto_refresh: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
 #[derive(Serialize)]
 struct Answer {
     value: Value,
@@ -97,16 +75,7 @@ struct Answer {
 }
 
 pub(crate) fn client(ctx: &str) -> Result<Client<&'static FetchTransport>, JsValue> {
-    let ctx: Context = from_json(ctx, "expected {service, session?}")?;
-    let mut client =
-        Client::new(&FETCH, &ctx.service).map_err(core_error)?.with_auto_refresh(ctx.auto_refresh);
-    if let Some(policy) = ctx.policy {
-        client = client.with_policy(policy);
-    }
-    Ok(match ctx.session {
-        Some(s) => client.with_session(s),
-        None => client,
-    })
+    skypanel_web::client_with(ctx, &FETCH)
 }
 
 /// Runs one API operation (see `ops.rs` for the list): `ctx` and `op` as JSON; answers
@@ -171,22 +140,4 @@ pub fn rich_text(text: &str, facets: &str) -> Result<String, JsValue> {
     let facets: Vec<skypanel_core::model::Facet> =
         if facets.trim().is_empty() { Vec::new() } else { from_json(facets, "facets must be an array")? };
     to_json(&skypanel_core::richtext::segments(text, &facets))
-}
-
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
-    serde_json::from_str(json).map_err(|e| js_error("InvalidInput", &format!("{what}: {e}")))
-}
-
-pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
-    serde_json::to_string(value).map_err(|e| js_error("Internal", &e.to_string()))
-}
-
-pub(crate) fn core_error(err: skypanel_core::Error) -> JsValue {
-    js_error(err.kind().name(), &err.to_string())
-}
-
-pub(crate) fn js_error(name: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    error.set_name(name);
-    error.into()
 }

@@ -12,10 +12,12 @@
 import * as accounts from '../accounts.js';
 import * as libraryStore from '../library/store.js';
 import * as engine from './engine.js';
+import { KEY } from './definitions.js';
 import * as store from './store.js';
 
-/** Key prefix of a definition in chrome.storage (one key per feed). */
-const KEY = 'feed:';
+/** `feeds.list`: the user's feeds (see definitions.js). */
+export { list } from './definitions.js';
+
 /** chrome.storage.sync's per-item quota (key + JSON value, in bytes). */
 const SYNC_ITEM_BYTES = 8192;
 /** chrome.storage.sync's total quota and item count (leaving room for other settings). */
@@ -124,37 +126,10 @@ export async function run({ definition, cursor, limit, id }) {
  * an InvalidInput error (not a feed, a newer version) saying what is wrong.
  * @param {{text?: unknown}} request
  */
-export function check({ text }) {
+export async function check({ text }) {
   if (typeof text !== 'string') throw fail('InvalidInput', 'nothing to check: give the definition as text');
+  await engine.load();
   return engine.checkFeed(text);
-}
-
-/**
- * @typedef {{id: string, definition: any, updatedAt: number, where: 'sync' | 'local'}} Saved
- */
-
-/** Every definition in one storage area. @param {'sync' | 'local'} where @returns {Promise<Saved[]>} */
-async function readArea(where) {
-  const all = await chrome.storage[where].get(null);
-  return Object.entries(all)
-    .filter(([k, v]) => k.startsWith(KEY) && v && typeof v === 'object' && v.definition)
-    .map(([k, v]) => ({ id: k.slice(KEY.length), definition: v.definition, updatedAt: Number(v.updatedAt) || 0, where }));
-}
-
-/**
- * The user's feeds (`feeds.list`), from both areas (a feed in both, left by an interrupted
- * move, counts once: the newer copy), most recently changed first.
- * @returns {Promise<Saved[]>}
- */
-export async function list() {
-  const [synced, local] = await Promise.all([readArea('sync').catch(() => []), readArea('local')]);
-  /** @type {Map<string, Saved>} */
-  const byId = new Map();
-  for (const f of [...synced, ...local]) {
-    const seen = byId.get(f.id);
-    if (!seen || seen.updatedAt < f.updatedAt) byId.set(f.id, f);
-  }
-  return [...byId.values()].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
 }
 
 /** Bytes of a string in UTF-8. @param {string} s */
@@ -177,6 +152,7 @@ async function syncHasRoom(key, size) {
  * @returns {Promise<{id: string, where: 'sync' | 'local', problems: any[]}>}
  */
 export async function save({ id, definition }) {
+  await engine.load();
   const def = typeof definition === 'string' ? parseText(definition) : definitionOf(definition);
   const { problems } = engine.checkFeed(JSON.stringify(def));
   const feedId = typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : crypto.randomUUID();
