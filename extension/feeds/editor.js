@@ -345,6 +345,15 @@ export function openEditor(root, options) {
   });
   cancel.addEventListener('click', () => options.onCancel());
 
+  // Mutuals and quiet posters take a while the first time: their progress, while it runs.
+  /** @param {any} message */
+  const onProgress = (message) => {
+    if (message?.type !== 'feeds.progress' || side.getAttribute('aria-busy') !== 'true') return;
+    const { label, done, total } = message.payload ?? {};
+    status.textContent = `Running… ${label}: ${done} of ${total}`;
+  };
+  chrome.runtime.onMessage.addListener(onProgress);
+
   drawFields();
   runPreview();
   return {
@@ -352,6 +361,7 @@ export function openEditor(root, options) {
     close() {
       clearTimeout(timer);
       generation++;
+      chrome.runtime.onMessage.removeListener(onProgress);
     },
   };
 }
