@@ -12,6 +12,7 @@
 import '../shared/messages.js';
 import * as accounts from './accounts.js';
 import * as core from './core.js';
+import * as feeds from './feeds/feeds.js';
 import * as backup from './library/backup.js';
 import * as library from './library/library.js';
 
@@ -101,6 +102,11 @@ const handlers = {
   'library.export': (request) => library.exportFile(request),
   'library.import': (request) => library.importJson(request).then(announced),
   'library.checkExport': (request) => library.checkExport(request),
+  'feeds.run': (request) => feeds.run(request),
+  'feeds.check': async (request) => feeds.check(request),
+  'feeds.list': () => feeds.list(),
+  'feeds.save': (request) => feeds.save(request),
+  'feeds.remove': (request) => feeds.remove(request),
 };
 
 /**

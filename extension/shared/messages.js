@@ -125,6 +125,23 @@
       audience: 'extension', core: true, repeat: false,
       doc: '{op, ...} → value. Ops (crates/skypanel-wasm/src/ops.rs): feedPage {source, limit?, cursor?} → {cursor, items, feed}; thread {uri}; posts {uris}; search {query, limit?, cursor?}; profile {actor}; profiles {actors}; feedGenerator {uri}; feedGenerators {uris}; preferences; createBookmark {uri, cid}; deleteBookmark {uri}; bookmarks {limit?, cursor?}; resolveHandle {handle}. Runs as the active account, or signed out against the AppView. An optional policy {maxRetries, baseDelayMs, maxWaitMs, timeoutMs} overrides retries and timeouts for the call.',
     },
+    'feeds.run': {
+      audience: 'extension', core: true, repeat: false,
+      doc: "{definition (skypanel.feed object or its text), cursor?, limit? (30, at most 100), id?} → {posts: [{uri, id, time, sources: [source index], repostedBy: [handle], item: feedViewPost as the server sent it}] in the order shown, cursor | null, steps: [{label, in, out}], errors: [{path, name, message}] (a source that failed, at its path: the rest still runs), blocks: [{account, units: [post index], posts, reposts}] (when the feed collapses)}. One page of a feed, run by the core as the active account (an expired token is refreshed once), or signed out (public sources only; the others answer NotSignedIn at their path). With `id` (a saved feed) and no cursor the page is cached for the next opening. A definition that is not a feed, or from a newer version, is an InvalidInput error",
+    },
+    'feeds.check': {
+      audience: 'extension', core: true, repeat: false,
+      doc: '{text} → {definition (normalised), problems: [{path, name, message}]} — checks a definition (an import, pasted text) without running it; not a feed, or a newer version: an InvalidInput error saying what is wrong',
+    },
+    'feeds.list': {
+      audience: 'extension', core: false, repeat: false,
+      doc: "{} → [{id, definition, updatedAt, where: 'sync' | 'local'}] — the user's feeds, most recently changed first, from chrome.storage.sync and .local",
+    },
+    'feeds.save': {
+      audience: 'extension', core: true, repeat: false,
+      doc: "{id?, definition (object or text)} → {id, where: 'sync' | 'local', problems} — checked by the core first (refused with its message when it is not a feed or from a newer version); kept in chrome.storage.sync when it fits its quotas, else locally; a new id when none is given",
+    },
+    'feeds.remove': { audience: 'extension', core: false, repeat: false, doc: '{id} → null — deletes a feed, its cached page and reading position' },
   };
 
   /**
@@ -137,6 +154,7 @@
     'library.changed': '{} — the library changed (a save, removal, edit, import or re-check): refresh the save buttons, and the library pages',
     'save.focused': '{} — the save shortcut was pressed: save the post that has the focus',
     'collapse.rows': "{} → {rows: [{owner}]} — answered: the timeline rows the page shows, in order, as bsky.app shows them (rows SkyPanel folded included)",
+    'feeds.progress': '{label, done, total} — to the extension\'s pages only: how far a feed\'s slow part (mutuals, quiet posters) has come, for the Feeds page\'s progress bar',
   };
 
   /** The name of the content script's port to the worker (see `viaPort`). */
