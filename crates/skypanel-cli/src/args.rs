@@ -4,11 +4,14 @@ use std::ffi::OsString;
 
 use skypanel_core::identity::ServiceConfig;
 
+use crate::feeds::RunArgs;
+
 /// What the user asked for.
 pub enum Command {
     Help,
     Version,
     Timeline(TimelineArgs),
+    FeedsRun(RunArgs),
 }
 
 /// Options of `skypanel timeline`.
@@ -28,21 +31,32 @@ skypanel — read Bluesky in a terminal
 
 USAGE:
     skypanel timeline --handle HANDLE [--service URL] [--limit N] [--cursor C] [--json]
+    skypanel feeds run FILE [--handle HANDLE] [--limit N] [--cursor C] [--json]
     skypanel --version
     skypanel --help
 
 COMMANDS:
     timeline    Sign in and print one page of your home timeline.
+    feeds run   Run a skypanel.feed definition (a file the extension's Feeds page
+                exports, or - for standard input) and print one page of it. Without
+                --handle it reads signed out: sources that need an account are
+                reported, the others run.
 
-OPTIONS (timeline):
+OPTIONS:
     --handle HANDLE   Your handle, DID or email.
     --service URL     Your PDS (default: found from your handle).
     --plc URL         PLC directory (default: https://plc.directory).
     --appview URL     AppView that resolves handles (default: https://public.api.bsky.app).
     --entryway URL    Where email sign-ins go (default: https://bsky.social).
     --limit N         Posts per page, 1-100 (default: 30).
-    --cursor C        Continue from a cursor printed by --json.
-    --json            Print {cursor, items} as JSON instead of text.
+    --cursor C        Continue from a cursor printed by an earlier run.
+    --json            Print JSON instead of text: {cursor, items} for timeline; for
+                      feeds run, {posts, cursor, steps, errors, blocks} as the
+                      extension's feeds.run answers.
+
+EXAMPLES:
+    skypanel feeds run rockets.skypanel-feed.json
+    SKYPANEL_APP_PASSWORD=xxxx-xxxx-xxxx-xxxx skypanel feeds run mutuals.json --handle you.bsky.social --json | jq '.posts[].uri'
 
 ENVIRONMENT:
     SKYPANEL_APP_PASSWORD   The app password to sign in with (never pass it as an argument).
@@ -52,7 +66,7 @@ ENVIRONMENT:
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_iter(args);
-    let mut subcommand: Option<String> = None;
+    let mut words: Vec<String> = Vec::new();
     let mut t = TimelineArgs {
         service: None,
         config: ServiceConfig::default(),
@@ -79,19 +93,31 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                     _ => return Err(format!("--limit must be a number from 1 to 100, not '{v}'")),
                 };
             }
-            Value(v) if subcommand.is_none() => subcommand = Some(string(Ok(v))?),
+            Value(v) if words.len() < 3 => words.push(string(Ok(v))?),
             other => return Err(other.unexpected().to_string()),
         }
     }
-    match subcommand.as_deref() {
-        None => Ok(Command::Help),
-        Some("timeline") => {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        [] => Ok(Command::Help),
+        ["timeline"] => {
             if t.handle.is_empty() {
                 return Err("timeline needs --handle (your handle, DID or email)".into());
             }
             Ok(Command::Timeline(t))
         }
-        Some(other) => Err(format!("unknown command '{other}'")),
+        ["feeds", "run", file] => Ok(Command::FeedsRun(RunArgs {
+            file: (*file).to_owned(),
+            handle: Some(t.handle).filter(|h| !h.is_empty()),
+            service: t.service,
+            config: t.config,
+            limit: usize::from(t.limit),
+            cursor: t.cursor,
+            json: t.json,
+        })),
+        ["feeds", "run"] => Err("feeds run needs a definition file (or - for standard input)".into()),
+        ["feeds", ..] => Err("feeds has one command: feeds run FILE".into()),
+        [other, ..] => Err(format!("unknown command '{other}'")),
     }
 }
 
@@ -123,6 +149,20 @@ mod tests {
     }
 
     #[test]
+    fn feeds_run_options() {
+        let Command::FeedsRun(r) = parse_str(&["feeds", "run", "f.json", "--limit", "7", "--json"]).unwrap()
+        else {
+            panic!("expected feeds run");
+        };
+        assert_eq!((r.file.as_str(), r.limit, r.json, r.handle), ("f.json", 7, true, None));
+        let Command::FeedsRun(r) = parse_str(&["feeds", "run", "-", "--handle", "alice.test"]).unwrap()
+        else {
+            panic!("expected feeds run");
+        };
+        assert_eq!((r.file.as_str(), r.handle.as_deref(), r.limit), ("-", Some("alice.test"), 30));
+    }
+
+    #[test]
     fn errors_say_what_is_wrong() {
         assert!(parse_str(&["timeline"]).err().unwrap().contains("--handle"));
         assert!(parse_str(&["timeline", "--handle", "a", "--limit", "0"])
@@ -130,6 +170,8 @@ mod tests {
             .unwrap()
             .contains("1 to 100"));
         assert!(parse_str(&["frobnicate"]).err().unwrap().contains("unknown command"));
+        assert!(parse_str(&["feeds", "run"]).err().unwrap().contains("definition file"));
+        assert!(parse_str(&["feeds", "list"]).err().unwrap().contains("feeds run FILE"));
         assert!(parse_str(&["--bogus"]).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! `skypanel`: SkyPanel's terminal reader, built on the same core as the extension.
 
 mod args;
+mod feeds;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Timeline(t) => timeline(t),
+        Command::FeedsRun(r) => feeds::run(r, UreqTransport::new()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -40,15 +42,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// The app password from `SKYPANEL_APP_PASSWORD` (never an argument: those show in `ps`).
+fn app_password() -> Result<String, String> {
+    match std::env::var("SKYPANEL_APP_PASSWORD") {
+        Ok(p) if !p.is_empty() => Ok(p),
+        _ => Err("set SKYPANEL_APP_PASSWORD to an app password for the account \
+                  (Bluesky: Settings → Privacy and security → App passwords)"
+            .into()),
+    }
+}
+
+/// A string from the network made safe to print: control characters (ESC included, so no
+/// escape sequence survives) removed.
+fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
 fn timeline(args: TimelineArgs) -> Result<(), String> {
-    let password = match std::env::var("SKYPANEL_APP_PASSWORD") {
-        Ok(p) if !p.is_empty() => p,
-        _ => {
-            return Err("set SKYPANEL_APP_PASSWORD to an app password for the account \
-                        (Bluesky: Settings → Privacy and security → App passwords)"
-                .into())
-        }
-    };
+    let password = app_password()?;
     let transport = UreqTransport::new();
     let signed_in = pollster::block_on(identity::sign_in(
         &transport,
@@ -84,15 +95,14 @@ fn render_text(
 ) -> io::Result<()> {
     for item in items {
         let name = item.author_name.as_deref().unwrap_or("");
-        write!(out, "@{} {} · {}", item.author, name, item.indexed_at)?;
+        write!(out, "@{} {} · {}", clean(&item.author), clean(name), clean(&item.indexed_at))?;
         if let Some(by) = &item.reposted_by {
-            write!(out, "  (reposted by @{by})")?;
+            write!(out, "  (reposted by @{})", clean(by))?;
         }
         writeln!(out)?;
         for line in item.text.lines() {
-            // Strip control characters so hostile post text cannot drive the terminal.
-            let clean: String = line.chars().filter(|c| !c.is_control()).collect();
-            writeln!(out, "    {clean}")?;
+            // Hostile post text must not drive the terminal.
+            writeln!(out, "    {}", clean(line))?;
         }
         writeln!(out)?;
     }
