@@ -130,7 +130,7 @@
       doc: "{definition (skypanel.feed object or its text), cursor?, limit? (30, at most 100), id?} → {posts: [{uri, id, time, sources: [source index], repostedBy: [handle], item: feedViewPost as the server sent it}] in the order shown, cursor | null, steps: [{label, in, out}], errors: [{path, name, message}] (a source that failed, at its path: the rest still runs), blocks: [{account, units: [post index], posts, reposts}] (when the feed collapses)}. One page of a feed, run by the core as the active account (an expired token is refreshed once), or signed out (public sources only; the others answer NotSignedIn at their path). With `id` (a saved feed) and no cursor the page is cached for the next opening. A definition that is not a feed, or from a newer version, is an InvalidInput error",
     },
     'feeds.check': {
-      audience: 'extension', core: true, repeat: false,
+      audience: 'extension', core: false, repeat: false,
       doc: '{text} → {definition (normalised), problems: [{path, name, message}]} — checks a definition (an import, pasted text) without running it; not a feed, or a newer version: an InvalidInput error saying what is wrong',
     },
     'feeds.list': {
@@ -138,7 +138,7 @@
       doc: "{} → [{id, definition, updatedAt, where: 'sync' | 'local'}] — the user's feeds, most recently changed first, from chrome.storage.sync and .local",
     },
     'feeds.save': {
-      audience: 'extension', core: true, repeat: false,
+      audience: 'extension', core: false, repeat: false,
       doc: "{id?, definition (object or text)} → {id, where: 'sync' | 'local', problems} — checked by the core first (refused with its message when it is not a feed or from a newer version); kept in chrome.storage.sync when it fits its quotas, else locally; a new id when none is given",
     },
     'feeds.remove': { audience: 'extension', core: false, repeat: false, doc: '{id} → null — deletes a feed, its cached page and reading position' },
