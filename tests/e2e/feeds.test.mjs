@@ -353,6 +353,23 @@ test('export a feed to a file and import it back; a future version is refused', 
   await page.getByTestId('feeds-import').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "skypanel.saved", "version": 1}') });
   await page.getByTestId('feeds-message').filter({ hasText: 'Not imported' }).filter({ hasText: /not a SkyPanel feed|skypanel\.saved/ }).waitFor();
   assert.equal((await send('feeds.list')).length, afterImport.length, 'nothing was added');
+
+  // Pasted as text: the same feed once more.
+  await page.locator('details.paste summary').click();
+  await page.getByTestId('feeds-paste').fill(text);
+  await page.getByTestId('feeds-paste-add').click();
+  await page.getByTestId('feeds-message').filter({ hasText: 'from the pasted text' }).waitFor();
+  const afterPaste = await send('feeds.list');
+  assert.equal(afterPaste.length, afterImport.length + 1);
+  const pasted = afterPaste.find((/** @type {any} */ f) => !afterImport.some((/** @type {any} */ b) => b.id === f.id));
+  assert.deepEqual(pasted.definition, definition, 'pasted as copied');
+
+  // Delete asks first, then the feed is gone.
+  page.once('dialog', (d) => d.accept());
+  await page.locator(`[data-testid=feeds-list] li[data-feed-id="${pasted.id}"]`).getByTestId('feed-delete').click();
+  await page.getByTestId('feeds-message').filter({ hasText: 'Deleted' }).waitFor();
+  assert.equal(await page.locator(`[data-testid=feeds-list] li[data-feed-id="${pasted.id}"]`).count(), 0);
+  assert.ok(!(await send('feeds.list')).some((/** @type {any} */ f) => f.id === pasted.id));
   await page.close();
 });
 
