@@ -1001,6 +1001,66 @@ proptest! {
     }
 }
 
+/// The reference matcher's rules for one muted word against one text, written plainly (no
+/// shortcuts), to check the engine's faster version against.
+fn reference_mute(m: &str, text: &str, cjk_language: bool) -> bool {
+    let punct = |c: char| c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c) || "…–—“”‘’«»¿¡".contains(c);
+    let m = m.trim().trim_start_matches('#').to_lowercase();
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if t.is_empty() {
+        return false;
+    }
+    if m.chars().count() == 1 || cjk_language || m.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c)) {
+        return t.contains(&m);
+    }
+    if m.len() > t.len() {
+        return false;
+    }
+    if m == t {
+        return true;
+    }
+    if m.chars().any(|c| c.is_whitespace() || punct(c)) {
+        return t.contains(&m);
+    }
+    for word in t.split(' ') {
+        let trimmed = word.trim_matches(punct);
+        if word == m || trimmed == m {
+            return true;
+        }
+        if m.len() > trimmed.len() || !trimmed.contains(punct) {
+            continue;
+        }
+        let contiguous: String = trimmed.chars().filter(|c| !punct(*c)).collect();
+        if contiguous == m || trimmed.split(punct).any(|part| part == m) {
+            return true;
+        }
+    }
+    false
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn muted_words_agree_with_the_reference_rules(
+        m in prop::sample::select(vec!["rust", "Rust", "r", "new york", "rust!", "ab", "東京", "don't", "wasm"]),
+        parts in prop::collection::vec(prop::sample::select(vec![
+            "rust", "RUST", "rusty", "r.u.s.t", "(rust)", "rust/wasm", "wasm", "new", "york", "New  York", "don't", "dont",
+            "ab", "a-b", "…rust…", "“rust”", "東京都", "x", " ", "\n", "!", "r", "¿rust?", "ru-st",
+        ]), 0..8),
+        sep in prop::sample::select(vec![" ", "", "\n", "  "]),
+        ja in any::<bool>(),
+    ) {
+        let text = parts.join(sep);
+        let mut post = p("k", "x.test", &text);
+        if ja {
+            post = post.langs(Some(&["ja"]));
+        }
+        let moderation = prefs_with_words(json!([word(m, &["content"])]));
+        prop_assert_eq!(moderation.muted_word(&post.c()), reference_mute(m, &text, ja), "{:?} in {:?}", m, text);
+    }
+}
+
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),

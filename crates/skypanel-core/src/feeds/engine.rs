@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::definition::{compile_regex, Definition, Filter, MediaKind, Sort, TextField};
-use super::moderation::{Moderation, PostText};
+use super::moderation::{lowercase, Forms, Moderation, PostText};
 use super::{Candidate, Problem, Step};
 use crate::grouping::{self, Block, PlanOptions, Unit};
 use crate::library::time::parse_rfc3339;
@@ -40,6 +40,8 @@ enum Stage {
         any: Vec<String>,
         all: Vec<String>,
         regex: Option<regex_lite::Regex>,
+        /// Literals one of which every match of `regex` contains (lowercase), when known.
+        required: Option<Vec<String>>,
         exclude: bool,
         case_sensitive: bool,
         fields: Vec<usize>,
@@ -78,10 +80,8 @@ pub struct Engine {
     stages: Vec<(String, Stage)>,
     moderation: Moderation,
     viewer: Option<String>,
-    /// Whether any stage reads the post's text (so it is prepared once per post).
-    needs_text: bool,
-    /// Whether any text stage matches letter case exactly.
-    needs_exact: bool,
+    /// Which forms of a post's text the stages read.
+    forms: Forms,
 }
 
 fn field_index(f: TextField) -> usize {
@@ -115,7 +115,7 @@ fn normalise_phrase(s: &str, case_sensitive: bool) -> String {
     if case_sensitive {
         joined
     } else {
-        joined.to_lowercase()
+        lowercase(&joined)
     }
 }
 
@@ -168,10 +168,12 @@ impl Engine {
                     }
                     let label =
                         format!("{}: {}", if t.exclude { "no text" } else { "text" }, parts.join(", "));
+                    let required = t.regex.as_deref().and_then(required_literals);
                     let stage = Stage::Text {
                         any,
                         all,
                         regex,
+                        required,
                         exclude: t.exclude,
                         case_sensitive: t.case_sensitive,
                         fields,
@@ -291,15 +293,11 @@ impl Engine {
             };
             stages.push(stage);
         }
-        let needs_text = stages.iter().any(|(_, s)| matches!(s, Stage::Text { .. } | Stage::MutedWords));
-        let needs_exact = stages.iter().any(|(_, s)| matches!(s, Stage::Text { case_sensitive: true, .. }));
-        let engine = Engine {
-            stages,
-            moderation: ctx.moderation.clone(),
-            viewer: ctx.viewer.clone(),
-            needs_text,
-            needs_exact,
+        let forms = Forms {
+            raw: stages.iter().any(|(_, s)| matches!(s, Stage::Text { regex: Some(_), .. })),
+            exact: stages.iter().any(|(_, s)| matches!(s, Stage::Text { case_sensitive: true, .. })),
         };
+        let engine = Engine { stages, moderation: ctx.moderation.clone(), viewer: ctx.viewer.clone(), forms };
         (engine, problems)
     }
 
@@ -314,35 +312,45 @@ impl Engine {
     /// "text: launch", "images or video", "language en", "muted words", "last 24 hours",
     /// "not from 2 accounts"). Keeps the candidates' order.
     pub fn filter(&self, candidates: Vec<Candidate>, steps: &mut Vec<Step>) -> Vec<Candidate> {
-        let n = candidates.len();
-        let mut alive: Vec<usize> = Vec::with_capacity(n);
-        alive.extend((0..n).filter(|&i| self.moderation.hides(&candidates[i]).is_none()));
-        steps.push(Step { label: "moderation".into(), input: n, output: alive.len() });
-        // Prepared lazily, once per post, for the first stage that reads text.
-        let mut texts: Vec<Option<PostText>> = Vec::new();
-        if self.needs_text {
-            texts.resize_with(n, || None);
-        }
-        for (label, stage) in &self.stages {
-            let before = alive.len();
-            alive.retain(|&i| {
-                let c = &candidates[i];
-                match stage {
+        // Post by post through every stage, stopping at the first that drops it: each post's
+        // text is prepared at most once, into buffers reused from post to post.
+        // passed[0]: posts through moderation; passed[k + 1]: posts through stage k.
+        let mut passed = vec![0usize; self.stages.len() + 1];
+        let mut keep = Vec::with_capacity(candidates.len());
+        let mut text = PostText::default();
+        for c in &candidates {
+            if self.moderation.hides(c).is_some() {
+                keep.push(false);
+                continue;
+            }
+            passed[0] += 1;
+            let mut prepared = false;
+            let mut kept = true;
+            for (k, (_, stage)) in self.stages.iter().enumerate() {
+                let pass = match stage {
                     Stage::Text { .. } | Stage::MutedWords => {
-                        let t = texts[i].get_or_insert_with(|| PostText::new(c, self.needs_exact));
+                        if !prepared {
+                            text.fill(c, self.forms);
+                            prepared = true;
+                        }
                         match stage {
-                            Stage::MutedWords => !self.moderation.muted_word_in(c, t),
-                            _ => text_keeps(stage, t),
+                            Stage::MutedWords => !self.moderation.muted_word_in(c, &text),
+                            _ => text_keeps(stage, &text),
                         }
                     }
                     _ => self.keeps(stage, c),
+                };
+                if !pass {
+                    kept = false;
+                    break;
                 }
-            });
-            steps.push(Step { label: label.clone(), input: before, output: alive.len() });
+                passed[k + 1] += 1;
+            }
+            keep.push(kept);
         }
-        let mut keep = vec![false; n];
-        for i in alive {
-            keep[i] = true;
+        steps.push(Step { label: "moderation".into(), input: candidates.len(), output: passed[0] });
+        for (k, (label, _)) in self.stages.iter().enumerate() {
+            steps.push(Step { label: label.clone(), input: passed[k], output: passed[k + 1] });
         }
         candidates.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
     }
@@ -465,7 +473,7 @@ fn is_word_char(c: char) -> bool {
 /// Whether `needle` occurs in `hay` at word boundaries: where the needle starts (ends) with
 /// a letter or digit, the character before (after) it must not be one.
 pub(crate) fn contains_words(hay: &str, needle: &str) -> bool {
-    if needle.is_empty() {
+    if needle.is_empty() || needle.len() > hay.len() {
         return false;
     }
     let starts_word = needle.chars().next().is_some_and(is_word_char);
@@ -478,15 +486,167 @@ pub(crate) fn contains_words(hay: &str, needle: &str) -> bool {
 }
 
 fn text_keeps(stage: &Stage, t: &PostText) -> bool {
-    let Stage::Text { any, all, regex, exclude, case_sensitive, fields } = stage else {
+    let Stage::Text { any, all, regex, required, exclude, case_sensitive, fields } = stage else {
         return true;
     };
     let hays: &[String; 3] = if *case_sensitive { &t.exact } else { &t.lower };
     let found = |w: &String| fields.iter().any(|&f| contains_words(&hays[f], w));
+    // The regex engine is the slow part: skip it where a literal it needs is absent.
+    let may_match =
+        |f: usize| required.as_ref().is_none_or(|lits| lits.iter().any(|l| t.lower[f].contains(l.as_str())));
     let matched = (any.is_empty() || any.iter().any(found))
         && all.iter().all(found)
-        && regex.as_ref().is_none_or(|r| fields.iter().any(|&f| r.is_match(&t.raw[f])));
+        && regex.as_ref().is_none_or(|r| fields.iter().any(|&f| may_match(f) && r.is_match(&t.raw[f])));
     matched != *exclude
+}
+
+/// Literals, one of which every match of `pattern` contains, lowercased; `None` when that
+/// cannot be worked out simply. Conservative by construction: each top-level alternative
+/// contributes its longest run of plain ASCII characters that must appear in every match
+/// of that alternative (no whitespace, nothing optional, nothing inside groups or classes);
+/// patterns with flags (`(?…`) get no literals. Matching is ASCII-case-insensitive at most
+/// (regex-lite's `(?i)` is ASCII only), and the literals are compared against the
+/// lowercased text, so a post the regex matches always contains one of them.
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    if pattern.contains("(?") {
+        return None;
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let (mut best, mut run) = (String::new(), String::new());
+    let mut last_literal = false;
+    // A quantifier on a quantified item (`a+{0,2}`) can make the item optional after all.
+    let mut last_quantifier = false;
+    let mut i = 0;
+    let finish_run = |best: &mut String, run: &mut String| {
+        if run.len() > best.len() {
+            *best = run.clone();
+        }
+        run.clear();
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        let after_quantifier = std::mem::take(&mut last_quantifier);
+        match c {
+            '|' => {
+                finish_run(&mut best, &mut run);
+                if best.is_empty() {
+                    return None;
+                }
+                out.push(std::mem::take(&mut best));
+                last_literal = false;
+            }
+            '?' | '*' | '{' | '+' if after_quantifier => return None,
+            '?' | '*' | '{' => {
+                last_quantifier = true;
+                if last_literal {
+                    run.pop();
+                }
+                if c == '{' {
+                    while i < chars.len() && chars[i] != '}' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if chars.get(i) == Some(&'?') {
+                    i += 1; // lazy
+                }
+                finish_run(&mut best, &mut run);
+                last_literal = false;
+            }
+            '+' => {
+                last_quantifier = true;
+                if chars.get(i) == Some(&'?') {
+                    i += 1;
+                }
+                finish_run(&mut best, &mut run);
+                last_literal = false;
+            }
+            '(' => {
+                finish_run(&mut best, &mut run);
+                i = skip_group(&chars, i);
+                last_literal = false;
+            }
+            '[' => {
+                finish_run(&mut best, &mut run);
+                i = skip_class(&chars, i);
+                last_literal = false;
+            }
+            '\\' => {
+                let &e = chars.get(i)?;
+                i += 1;
+                // `\<` and `\>` are word boundaries in regex-lite, not characters.
+                if e.is_ascii_punctuation() && e != '<' && e != '>' {
+                    run.push(e.to_ascii_lowercase());
+                    last_literal = true;
+                } else {
+                    if chars.get(i) == Some(&'{') {
+                        while i < chars.len() && chars[i] != '}' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    finish_run(&mut best, &mut run);
+                    last_literal = false;
+                }
+            }
+            c if c.is_ascii_alphanumeric() || (c.is_ascii_punctuation() && !"^$.)]}".contains(c)) => {
+                run.push(c.to_ascii_lowercase());
+                last_literal = true;
+            }
+            _ => {
+                finish_run(&mut best, &mut run);
+                last_literal = false;
+            }
+        }
+    }
+    finish_run(&mut best, &mut run);
+    if best.is_empty() {
+        return None;
+    }
+    out.push(best);
+    Some(out)
+}
+
+/// The index just past the group whose `(` is before `i`.
+fn skip_group(chars: &[char], mut i: usize) -> usize {
+    let mut depth = 1;
+    while i < chars.len() && depth > 0 {
+        match chars[i] {
+            '\\' => i += 1,
+            '[' => {
+                i = skip_class(chars, i + 1);
+                continue;
+            }
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the class whose `[` is before `i` (classes may nest).
+fn skip_class(chars: &[char], mut i: usize) -> usize {
+    if chars.get(i) == Some(&'^') {
+        i += 1;
+    }
+    if chars.get(i) == Some(&']') {
+        i += 1; // a literal `]` first
+    }
+    let mut depth = 1;
+    while i < chars.len() && depth > 0 {
+        match chars[i] {
+            '\\' => i += 1,
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    i
 }
 
 /// The top score: likes + 2 × reposts + replies. A repost spreads a post further than a
@@ -756,5 +916,56 @@ mod counts {
                 (h, u32::from_le_bytes([c[8], c[9], c[10], c[11]]))
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn required_literals_of_simple_patterns() {
+        let lits = |p: &str| required_literals(p);
+        assert_eq!(lits("T-minus \\d+|#space"), Some(vec!["t-minus".into(), "#space".into()]));
+        assert_eq!(lits("colou?r"), Some(vec!["colo".into()]));
+        assert_eq!(lits("ab+c"), Some(vec!["ab".into()]));
+        assert_eq!(lits("a(b|c)d"), Some(vec!["a".into()]));
+        assert_eq!(lits("x[abc]yz"), Some(vec!["yz".into()]));
+        assert_eq!(lits("rocket\\.launch"), Some(vec!["rocket.launch".into()]));
+        assert_eq!(lits("\\p{Greek}{2}abc"), Some(vec!["abc".into()]));
+        assert_eq!(lits("(?i)abc"), None);
+        assert_eq!(lits("abc|"), None);
+        assert_eq!(lits("\\d+"), None);
+        assert_eq!(lits(".*"), None);
+        assert_eq!(lits("ab{0,2}"), Some(vec!["a".into()]));
+    }
+
+    fn pieces() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "a", "b", "ab", "A", "-", "#", " ", "\\.", "\\d", "\\w", "\\b", ".", "?", "*", "+", "+?",
+                "{0,2}", "{1}", "|", "(", ")", "[ab]", "[^a]", "^", "$", "é", "(a|b)", "\\s", "[]a]",
+                "(?:ab)", "x", "\\<", "\\>", "\\-", "]", "}", "{",
+            ]),
+            0..8,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The literal shortcut never hides a match: wherever the regex matches, the text
+        /// contains one of the literals.
+        #[test]
+        fn required_literals_are_really_required(pattern in pieces(), text in "[abAB#\\-. x1é\n]{0,12}", case_sensitive in any::<bool>()) {
+            if let (Ok(re), Some(lits)) = (compile_regex(&pattern, case_sensitive), required_literals(&pattern)) {
+                if re.is_match(&text) {
+                    let lower = lowercase(&text);
+                    prop_assert!(lits.iter().any(|l| lower.contains(l.as_str())), "{pattern:?} matched {text:?} without {lits:?}");
+                }
+            }
+        }
     }
 }

@@ -39,6 +39,9 @@ pub struct MutedWord {
     pub tag: bool,
     /// Not applied to posts by accounts the viewer follows.
     pub exclude_following: bool,
+    /// Matches anywhere in the text, not only whole words: a single character, CJK or Thai,
+    /// or a value with spaces or punctuation.
+    pub anywhere: bool,
 }
 
 /// What the viewer's preferences say about one label.
@@ -173,13 +176,15 @@ impl Moderation {
         if self.muted_words.is_empty() {
             return false;
         }
-        self.muted_word_in(c, &PostText::new(c, false))
+        self.muted_word_in(c, &PostText::new(c, Forms::default()))
     }
 
     /// [`Moderation::muted_word`] with the item's text already prepared.
     pub(crate) fn muted_word_in(&self, c: &Candidate, t: &PostText) -> bool {
         let followed = c.view.post.author.viewer.as_ref().is_some_and(|v| v.following.is_some());
-        let exception = t.no_spaces_language;
+        // Each field's words with inner punctuation, squeezed, worked out once per post when
+        // a word needs them (see `content_matches`).
+        let mut squeezed: [Option<String>; 3] = Default::default();
         self.muted_words.iter().any(|w| {
             if w.exclude_following && followed {
                 return false;
@@ -187,7 +192,11 @@ impl Moderation {
             if (w.tag || w.content) && t.tags.contains(&w.value) {
                 return true;
             }
-            w.content && t.lower.iter().any(|field| content_matches(&w.value, field, exception))
+            w.content
+                && (0..3).any(|f| {
+                    let anywhere = w.anywhere || t.no_spaces_language;
+                    content_matches(&w.value, anywhere, &t.lower[f], &mut squeezed[f])
+                })
         })
     }
 }
@@ -206,7 +215,7 @@ fn active<'a>(labels: impl Iterator<Item = &'a Label> + Clone) -> impl Iterator<
 
 fn muted_word(item: &Value, now_ms: i64) -> Result<Option<MutedWord>, String> {
     let value = item.get("value").and_then(Value::as_str).map(str::trim).unwrap_or("");
-    let value = value.strip_prefix('#').unwrap_or(value).to_lowercase();
+    let value = lowercase(value.strip_prefix('#').unwrap_or(value));
     if value.is_empty() {
         return Err("a muted word without a value was ignored".into());
     }
@@ -230,13 +239,21 @@ fn muted_word(item: &Value, now_ms: i64) -> Result<Option<MutedWord>, String> {
         (targets.contains(&"content"), targets.contains(&"tag"))
     };
     let exclude_following = item.get("actorTarget").and_then(Value::as_str) == Some("exclude-following");
-    Ok(Some(MutedWord { value, content, tag, exclude_following }))
+    let mut chars = value.chars();
+    let single = chars.next().is_some() && chars.next().is_none();
+    let anywhere =
+        single || value.chars().any(|c| is_unspaced_script(c) || c.is_whitespace() || is_punctuation(c));
+    Ok(Some(MutedWord { value, content, tag, exclude_following, anywhere }))
 }
 
 /// Unicode general category P (punctuation), for the characters posts use: ASCII
 /// punctuation (not the symbols `$+<=>^`|~`), Latin-1's, the General Punctuation block, CJK
 /// and full-width punctuation.
+#[inline]
 pub(crate) fn is_punctuation(c: char) -> bool {
+    if c.is_ascii_alphanumeric() || c == ' ' {
+        return false;
+    }
     match c {
         '!'..='/' | ':'..='@' | '['..='`' | '{'..='~' => {
             !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~')
@@ -273,55 +290,92 @@ fn is_unspaced_script(c: char) -> bool {
     )
 }
 
-/// Whether the muted word `m` (lowercase) matches the text `t` (lowercase). See the module
-/// documentation for the rules.
-pub(crate) fn content_matches(m: &str, t: &str, no_spaces_language: bool) -> bool {
-    if t.is_empty() {
+/// Whether the muted word `m` (lowercase) matches the text `t` (lowercase, whitespace
+/// collapsed). `anywhere`: match as a substring. `squeezed` caches [`squeeze`] of `t`.
+/// See the module documentation for the rules.
+pub(crate) fn content_matches(m: &str, anywhere: bool, t: &str, squeezed: &mut Option<String>) -> bool {
+    if t.is_empty() || m.is_empty() {
         return false;
     }
-    let mut chars = m.chars();
-    let single = chars.next().is_some() && chars.next().is_none();
-    if single || no_spaces_language || m.chars().any(is_unspaced_script) {
+    if anywhere {
         return t.contains(m);
     }
     if m.len() > t.len() {
         return false;
     }
-    if m == t {
-        return true;
+    if !t.contains(m) {
+        // A whole word, a word without its outer punctuation and a part between inner
+        // punctuation are all substrings of the text; only a word with its inner
+        // punctuation removed ("r.u.s.t" for "rust") can match without one.
+        return squeezed.get_or_insert_with(|| squeeze(t)).split(' ').any(|w| w == m);
     }
-    if m.chars().any(|c| c.is_whitespace() || is_punctuation(c)) {
-        return t.contains(m);
-    }
-    for word in t.split_whitespace() {
-        if word == m {
-            return true;
-        }
+    words(t).any(|word| {
         let trimmed = word.trim_matches(is_punctuation);
-        if trimmed == m {
+        if word == m || trimmed == m {
             return true;
         }
-        if m.len() > trimmed.len() || !trimmed.contains(is_punctuation) {
-            continue;
-        }
-        // `m` has no punctuation or spaces here, so the spaced form can never equal it; the
-        // contiguous form and the parts can.
-        let contiguous: String = trimmed.chars().filter(|c| !is_punctuation(*c)).collect();
-        if contiguous == m || trimmed.split(is_punctuation).any(|part| part == m) {
-            return true;
-        }
-    }
-    false
+        // `m` has no punctuation or spaces here, so a spaced form can never equal it; the
+        // word with its inner punctuation removed and the parts between it can.
+        m.len() <= trimmed.len()
+            && trimmed.contains(is_punctuation)
+            && (trimmed.chars().filter(|c| !is_punctuation(*c)).eq(m.chars())
+                || trimmed.split(is_punctuation).any(|p| p == m))
+    })
 }
 
-/// The searchable text of one post, prepared once per post for every filter that reads it.
+/// The words of prepared text (split at its single spaces and newlines), found byte by byte.
+fn words(t: &str) -> impl Iterator<Item = &str> {
+    let bytes = t.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i <= bytes.len() {
+            let at = i;
+            i += 1;
+            if at == bytes.len() || bytes[at] == b' ' || bytes[at] == b'\n' {
+                let word = &t[start..at];
+                start = at + 1;
+                return Some(word);
+            }
+        }
+        None
+    })
+}
+
+/// The words of `t` (split at spaces and newlines) that have punctuation inside once their
+/// outer punctuation is trimmed, with all punctuation removed, joined by spaces.
+fn squeeze(t: &str) -> String {
+    let mut out = String::new();
+    // Most posts are ASCII: no ASCII punctuation at all means no such word.
+    if t.is_ascii() && !t.bytes().any(|b| b.is_ascii_punctuation()) {
+        return out;
+    }
+    for word in words(t) {
+        // Bytes that start no punctuation character: skip the word without decoding it.
+        if !word.bytes().any(|b| b.is_ascii_punctuation() || b == 0xc2 || b >= 0xe2) {
+            continue;
+        }
+        let trimmed = word.trim_matches(is_punctuation);
+        if trimmed.contains(is_punctuation) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(trimmed.chars().filter(|c| !is_punctuation(*c)));
+        }
+    }
+    out
+}
+
+/// The searchable text of one post, prepared once per post for every filter that reads
+/// it. Reused from post to post, so its buffers are allocated once per run, not per post.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PostText {
     /// Text, alt texts, link: as written (alt texts and link parts joined by newlines).
+    /// Filled only when asked for (regular expressions read it).
     pub raw: [String; 3],
     /// The same, lowercased, whitespace runs within each part made one space.
     pub lower: [String; 3],
-    /// The same as `lower` keeping letter case; empty unless asked for.
+    /// The same as `lower` keeping letter case; filled only when asked for.
     pub exact: [String; 3],
     /// Hashtags, lowercased, without `#`.
     pub tags: Vec<String>,
@@ -329,109 +383,123 @@ pub(crate) struct PostText {
     pub no_spaces_language: bool,
 }
 
+/// Which forms of the text [`PostText::fill`] prepares besides the lowercase one.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Forms {
+    /// As written (for regular expressions).
+    pub raw: bool,
+    /// Whitespace-collapsed with letter case kept (for case-sensitive words).
+    pub exact: bool,
+}
+
 impl PostText {
-    /// Prepares `c`'s text; `exact` also keeps the case-preserving form (for case-sensitive
-    /// text filters).
-    pub(crate) fn new(c: &Candidate, exact: bool) -> PostText {
+    /// Prepares `c`'s text (see [`Forms`]).
+    pub(crate) fn new(c: &Candidate, forms: Forms) -> PostText {
+        let mut t = PostText::default();
+        t.fill(c, forms);
+        t
+    }
+
+    /// Prepares `c`'s text in place, reusing the buffers of the previous post.
+    pub(crate) fn fill(&mut self, c: &Candidate, forms: Forms) {
         let post = &c.view.post;
         let record = &post.record;
-        let mut alts: Vec<&str> = Vec::new();
-        let mut links: Vec<&str> = Vec::new();
-        match &post.embed {
-            Some(EmbedView::Images(i)) => alts.extend(i.images.iter().map(|i| i.alt.as_str())),
-            Some(EmbedView::Video(v)) => alts.extend(v.alt.as_deref()),
-            Some(EmbedView::External(e)) => {
-                links.extend([
-                    e.external.uri.as_str(),
-                    e.external.title.as_str(),
-                    e.external.description.as_str(),
-                ]);
+        for s in self.raw.iter_mut().chain(self.lower.iter_mut()).chain(self.exact.iter_mut()) {
+            s.clear();
+        }
+        self.tags.clear();
+        let mut put = |field: usize, part: &str| {
+            if part.is_empty() {
+                return;
             }
-            Some(EmbedView::RecordWithMedia(rm)) => match &rm.media {
-                MediaView::Images(i) => alts.extend(i.images.iter().map(|i| i.alt.as_str())),
-                MediaView::Video(v) => alts.extend(v.alt.as_deref()),
-                MediaView::External(e) => {
-                    links.extend([
-                        e.external.uri.as_str(),
-                        e.external.title.as_str(),
-                        e.external.description.as_str(),
-                    ]);
+            let first = self.lower[field].is_empty();
+            if !first {
+                self.lower[field].push('\n');
+            }
+            push_folded(&mut self.lower[field], part, true);
+            if forms.exact {
+                if !first {
+                    self.exact[field].push('\n');
                 }
+                push_folded(&mut self.exact[field], part, false);
+            }
+            if forms.raw {
+                if !self.raw[field].is_empty() {
+                    self.raw[field].push('\n');
+                }
+                self.raw[field].push_str(part);
+            }
+        };
+        put(0, post.text());
+        let card = |e: &crate::model::embed::ViewExternal, put: &mut dyn FnMut(usize, &str)| {
+            put(2, &e.uri);
+            put(2, &e.title);
+            put(2, &e.description);
+        };
+        match &post.embed {
+            Some(EmbedView::Images(i)) => i.images.iter().for_each(|i| put(1, &i.alt)),
+            Some(EmbedView::Video(v)) => put(1, v.alt.as_deref().unwrap_or("")),
+            Some(EmbedView::External(e)) => card(&e.external, &mut put),
+            Some(EmbedView::RecordWithMedia(rm)) => match &rm.media {
+                MediaView::Images(i) => i.images.iter().for_each(|i| put(1, &i.alt)),
+                MediaView::Video(v) => put(1, v.alt.as_deref().unwrap_or("")),
+                MediaView::External(e) => card(&e.external, &mut put),
                 MediaView::Unknown(_) => {}
             },
             _ => {}
         }
-        let mut tags: Vec<String> = Vec::new();
         let facets = record.get("facets").and_then(Value::as_array).into_iter().flatten();
         for feature in facets.filter_map(|f| f.get("features")?.as_array()).flatten() {
             match feature.get("$type").and_then(Value::as_str) {
                 Some("app.bsky.richtext.facet#link") => {
-                    links.extend(feature.get("uri").and_then(Value::as_str))
+                    put(2, feature.get("uri").and_then(Value::as_str).unwrap_or(""))
                 }
                 Some("app.bsky.richtext.facet#tag") => {
-                    tags.extend(feature.get("tag").and_then(Value::as_str).map(tag_key));
+                    self.tags.extend(feature.get("tag").and_then(Value::as_str).map(tag_key));
                 }
                 _ => {}
             }
         }
         let record_tags = record.get("tags").and_then(Value::as_array).into_iter().flatten();
-        tags.extend(record_tags.filter_map(Value::as_str).map(tag_key));
+        self.tags.extend(record_tags.filter_map(Value::as_str).map(tag_key));
         let first_lang = record.get("langs").and_then(|l| l.get(0)).and_then(Value::as_str).unwrap_or("");
-        let primary = first_lang.split('-').next().unwrap_or("").to_ascii_lowercase();
-        let no_spaces_language = ["ja", "zh", "ko", "th", "vi"].contains(&primary.as_str());
-        let text = post.text();
-        let raw = [text.to_owned(), alts.join("\n"), links.join("\n")];
-        let lower = [lower_parts(&[text]), lower_parts(&alts), lower_parts(&links)];
-        let exact = if exact {
-            [collapsed_parts(&[text]), collapsed_parts(&alts), collapsed_parts(&links)]
-        } else {
-            Default::default()
-        };
-        PostText { raw, lower, exact, tags, no_spaces_language }
+        let primary = first_lang.split('-').next().unwrap_or("");
+        self.no_spaces_language =
+            ["ja", "zh", "ko", "th", "vi"].iter().any(|l| primary.eq_ignore_ascii_case(l));
     }
 }
 
 fn tag_key(t: &str) -> String {
-    t.trim_start_matches('#').to_lowercase()
+    lowercase(t.trim_start_matches('#'))
 }
 
-/// Lowercases each part and makes every run of whitespace in it one space, then joins the
-/// parts with newlines, so a phrase may span a line break in a post but never two alt texts
-/// or two parts of a link card.
-pub(crate) fn lower_parts(parts: &[&str]) -> String {
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        push_collapsed(&mut out, &part.to_lowercase());
-    }
+/// Lowercases the way text is prepared for matching (character by character), so a word
+/// and the text it is looked for in are lowercased alike.
+pub(crate) fn lowercase(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_folded(&mut out, s, true);
     out
 }
 
-/// Like [`lower_parts`], keeping letter case.
-pub(crate) fn collapsed_parts(parts: &[&str]) -> String {
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
+/// Appends `s` trimmed, with every run of whitespace made one space, lowercased when asked.
+/// ASCII words (most of them) are copied whole and lowercased in place.
+fn push_folded(out: &mut String, s: &str, lower: bool) {
+    let words: &mut dyn Iterator<Item = &str> =
+        if s.is_ascii() { &mut s.split_ascii_whitespace() } else { &mut s.split_whitespace() };
+    for (i, word) in words.enumerate() {
         if i > 0 {
-            out.push('\n');
+            out.push(' ');
         }
-        push_collapsed(&mut out, part);
-    }
-    out
-}
-
-fn push_collapsed(out: &mut String, s: &str) {
-    let mut in_space = false;
-    for c in s.trim().chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                out.push(' ');
-            }
-            in_space = true;
+        if !lower {
+            out.push_str(word);
+        } else if word.is_ascii() {
+            let start = out.len();
+            out.push_str(word);
+            out[start..].make_ascii_lowercase();
         } else {
-            out.push(c);
-            in_space = false;
+            for c in word.chars() {
+                out.extend(c.to_lowercase());
+            }
         }
     }
 }
