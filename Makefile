@@ -6,7 +6,7 @@ test: ## run the whole suite (lint, Rust, wasm, end-to-end) and print a summary 
 	@scripts/test.sh
 run: ## open Chromium with the extension on bsky.app (the offline demo if bsky.app is unreachable)
 	@scripts/run.sh
-bench: ## benchmarks with budgets: parse times, wasm sizes, the library with 50,000 posts, the collapsed view
+bench: ## benchmarks with budgets: parse times, wasm sizes, the library with 50,000 posts, the collapsed view, feeds
 	@scripts/bench.sh
 demo: ## the offline demo: the bsky.app replica on the local Bluesky network, in a visible browser
 	@scripts/run.sh --demo
