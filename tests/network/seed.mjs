@@ -48,6 +48,13 @@ export const ACCOUNTS = {
   // can put text. Nobody follows mallory, so the timelines the other tests read are unchanged.
   // (Display names are at most 64 graphemes.)
   mallory: { displayName: '<img src=x onerror="globalThis.__pwned=1">Mallory', description: '<script>globalThis.__pwned=1</script>', colors: [[0, 0, 0], [255, 0, 0]] },
+  // On-the-fly feeds (see seedFeeds): nobody alice follows, so her home timeline is unchanged.
+  nora: { displayName: 'Nora', description: 'Posts in three languages.', colors: [[30, 90, 160], [250, 250, 210]] },
+  mutey: { displayName: 'Mutey', description: 'Alice muted me.', colors: [[120, 120, 160], [230, 230, 250]] },
+  blocky: { displayName: 'Blocky', description: 'Alice blocked me.', colors: [[60, 60, 60], [255, 200, 200]] },
+  quinn: { displayName: 'Quinn', description: 'Posts now and then.', colors: [[180, 120, 60], [250, 240, 230]] },
+  basil: { displayName: 'Basil', description: 'Posts every few hours.', colors: [[40, 140, 120], [220, 250, 240]] },
+  vera: { displayName: 'Vera', description: 'A second viewer: follows quinn and basil.', colors: [[150, 40, 120], [250, 230, 245]] },
 };
 
 /** What the hostile posts try to run: tests check that `globalThis.__pwned` stays unset. */
@@ -124,7 +131,7 @@ export async function seed(network) {
   /**
    * @param {string} name
    * @param {{text: string, facets?: any[]}} content
-   * @param {{embed?: any, reply?: {root: Ref, parent: Ref}, langs?: string[]}} [extra]
+   * @param {{embed?: any, reply?: {root: Ref, parent: Ref}, langs?: string[], labels?: any}} [extra]
    * @returns {Promise<Ref>}
    */
   async function post(name, content, extra = {}) {
@@ -244,6 +251,8 @@ export async function seed(network) {
     record: { $type: 'app.bsky.feed.generator', did: feedGen.did, displayName: 'Rockets', description: 'Everything Dan posts', createdAt: nextTime() },
   });
 
+  const feeds = await seedFeeds(users, { post, nextTime });
+
   await network.processAll();
 
   return {
@@ -260,5 +269,107 @@ export async function seed(network) {
     hostile: { account: users.mallory.handle, posts: [malloryText.uri, malloryCard.uri] },
     floods: { posts: { account: users.grace.handle, count: graceTexts.length }, reposts: { account: users.heidi.handle, count: repostTargets.length } },
     log,
+    feeds,
+  };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What the on-the-fly feeds tests need (issue 10), added without changing any timeline the
+ * other tests read: alice follows none of the accounts made here, and the accounts she
+ * follows only gain followers (eve and frank follow her back: her mutuals). nora, mutey and
+ * blocky post where only a list, an author source or a search reaches; alice mutes mutey,
+ * blocks blocky, and keeps muted words that match only nora's posts (the timeline's own
+ * posts are not hidden, even by the real web client); quinn (quiet) and basil (busy) post
+ * with backdated `createdAt` times, followed by a second viewer, vera, whom quinn follows
+ * back.
+ * @param {Record<string, {did: string, handle: string, agent: AtpAgent}>} users
+ * @param {{post: (name: string, content: {text: string, facets?: any[]}, extra?: any) => Promise<{uri: string, cid: string}>, nextTime: () => string}} helpers
+ */
+async function seedFeeds(users, { post, nextTime }) {
+  const { alice, vera } = users;
+  const follow = (/** @type {string} */ who, /** @type {string} */ whom) =>
+    users[who].agent.app.bsky.graph.follow.create({ repo: users[who].did }, { subject: users[whom].did, createdAt: nextTime() });
+  for (const name of ['eve', 'frank']) await follow(name, 'alice');
+
+  // Languages, muted words (a content word, a tag, a word muted only for people alice does
+  // not follow: it also appears in dan's followed post, and an expired one), a self-label.
+  const posts = {
+    balloon: await post('nora', { text: 'Weather balloon release at noon.' }, { langs: ['en'] }),
+    launch: await post('nora', { text: 'Launch party tonight!' }, { langs: ['en'] }),
+    spoilers: await post('nora', richText(['Finale thoughts, no details ', { tag: 'spoilers' }]), { langs: ['en'] }),
+    de: await post('nora', { text: 'Guten Morgen aus Berlin.' }, { langs: ['de'] }),
+    ja: await post('nora', { text: 'おはようございます、東京から。' }, { langs: ['ja'] }),
+    en: await post('nora', { text: 'Good morning from London.' }, { langs: ['en'] }),
+    coffee: await post('nora', { text: 'My coffee went cold again.' }, { langs: ['en'] }),
+    labelled: await post('nora', { text: 'Photos from the operating room.' }, {
+      langs: ['en'], labels: { $type: 'com.atproto.label.defs#selfLabels', values: [{ val: 'graphic-media' }] },
+    }),
+    muted: [await post('mutey', { text: 'A muted account speaks.' }), await post('mutey', { text: 'Still muted.' })],
+    blocked: [await post('blocky', { text: 'A blocked account speaks.' })],
+  };
+  const mutedWords = { content: 'balloon', tag: 'spoilers', excludeFollowing: 'launch', expired: 'coffee' };
+  const { data } = await alice.agent.app.bsky.actor.getPreferences();
+  await alice.agent.app.bsky.actor.putPreferences({
+    preferences: [
+      ...data.preferences.filter((p) => p.$type !== 'app.bsky.actor.defs#mutedWordsPref'),
+      {
+        $type: 'app.bsky.actor.defs#mutedWordsPref',
+        items: [
+          { id: 'w1', value: mutedWords.content, targets: ['content'], actorTarget: 'all' },
+          { id: 'w2', value: mutedWords.tag, targets: ['tag'], actorTarget: 'all' },
+          { id: 'w3', value: mutedWords.excludeFollowing, targets: ['content', 'tag'], actorTarget: 'exclude-following' },
+          { id: 'w4', value: mutedWords.expired, targets: ['content'], actorTarget: 'all', expiresAt: new Date(Date.now() - DAY_MS).toISOString() },
+        ],
+      },
+    ],
+  });
+  await alice.agent.mute(users.mutey.did);
+  await alice.agent.app.bsky.graph.block.create({ repo: alice.did }, { subject: users.blocky.did, createdAt: nextTime() });
+
+  // alice's "Watch" list (nora, mutey, blocky), and a list she deleted.
+  const watch = await alice.agent.app.bsky.graph.list.create({ repo: alice.did }, {
+    name: 'Watch', purpose: 'app.bsky.graph.defs#curatelist', description: 'Accounts I keep an eye on', createdAt: nextTime(),
+  });
+  for (const name of ['nora', 'mutey', 'blocky']) {
+    await alice.agent.app.bsky.graph.listitem.create({ repo: alice.did }, { list: watch.uri, subject: users[name].did, createdAt: nextTime() });
+  }
+  const old = await alice.agent.app.bsky.graph.list.create({ repo: alice.did }, {
+    name: 'Old list', purpose: 'app.bsky.graph.defs#curatelist', createdAt: nextTime(),
+  });
+  await alice.agent.app.bsky.graph.listitem.create({ repo: alice.did }, { list: old.uri, subject: users.nora.did, createdAt: nextTime() });
+  await alice.agent.app.bsky.graph.list.delete({ repo: alice.did, rkey: old.uri.split('/').pop() ?? '' });
+
+  // Posting rates from real, backdated times: quinn 2 posts in the last 30 days (and one
+  // older), basil 110 posts 5 hours apart (all 100 of a first page inside the window).
+  const now = Date.now();
+  /** @param {string} name @param {string} text @param {number} ago ms */
+  const backdated = async (name, text, ago) => {
+    const u = users[name];
+    const res = await u.agent.app.bsky.feed.post.create({ repo: u.did }, { $type: 'app.bsky.feed.post', text, createdAt: new Date(now - ago).toISOString() });
+    return res.uri;
+  };
+  const quiet = [
+    await backdated('quinn', 'A thought, forty days ago.', 40 * DAY_MS),
+    await backdated('quinn', 'A thought, twenty-five days ago.', 25 * DAY_MS),
+    await backdated('quinn', 'A thought, ten days ago.', 10 * DAY_MS),
+  ];
+  const busy = [];
+  for (let i = 110; i >= 1; i--) busy.push(await backdated('basil', `Update ${i} hours × 5 ago.`, i * 5 * 60 * 60 * 1000));
+  for (const name of ['quinn', 'basil']) await follow('vera', name);
+  await follow('quinn', 'vera');
+
+  return {
+    viewer2: { handle: vera.handle, did: vera.did },
+    mutuals: { alice: ['eve', 'frank'].map((n) => users[n].handle), vera: [users.quinn.handle] },
+    quiet: { account: users.quinn.handle, posts: quiet.slice(1).reverse(), older: quiet[0] },
+    busy: { account: users.basil.handle, posts: busy.length },
+    mutedAccount: users.mutey.handle,
+    blockedAccount: users.blocky.handle,
+    mutedWords,
+    watchList: { uri: watch.uri, members: ['nora', 'mutey', 'blocky'].map((n) => users[n].handle) },
+    deletedList: old.uri,
+    posts: Object.fromEntries(Object.entries(posts).map(([k, v]) => [k, Array.isArray(v) ? v.map((r) => r.uri) : v.uri])),
   };
 }

@@ -313,7 +313,15 @@ async fn streams<T: Transport, H: Host>(
                 } else {
                     super::definition::FEED_COLLECTION
                 };
-                match resolve_target_uri(client, uri, collection).await {
+                let mut found = resolve_target_uri(client, uri, collection).await;
+                if let (Ok(at), Source::List { .. }) = (&found, src) {
+                    // getListFeed answers a deleted list with its old members' posts: ask
+                    // for the list itself (one member) to tell the user it is gone.
+                    if let Err(e) = computed::list_members(client, at, 1).await {
+                        found = Err(e);
+                    }
+                }
+                match found {
                     Ok(at) => specs.push(one(Some(at))),
                     Err(e) => plan.fail(i, src, e),
                 }
