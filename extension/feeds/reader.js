@@ -87,9 +87,11 @@ export function openReader(root, feed) {
   /** @param {any[]} problems */
   function showErrors(problems) {
     errors.replaceChildren(...problems.map((p) => {
-      const at = /^sources\[(\d+)\]/.exec(String(p.path ?? ''));
+      const path = String(p.path ?? '');
+      const at = /^sources\[(\d+)\]/.exec(path);
       const source = at ? sources[Number(at[1])] : null;
-      const where = source ? sourceLabel(source) : String(p.path ?? '');
+      const filter = /^filters\[(\d+)\]/.exec(path);
+      const where = source ? sourceLabel(source) : filter ? `filter ${Number(filter[1]) + 1} (${feed.definition.filters?.[Number(filter[1])]?.kind ?? '?'})` : path;
       return el('li', { 'data-error-path': String(p.path ?? '') }, [where ? `${where}: ${p.message}` : String(p.message)]);
     }));
   }
