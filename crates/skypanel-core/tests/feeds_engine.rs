@@ -478,6 +478,9 @@ fn muted_words_match_whole_words_with_punctuation_rules() {
         p("none", "x.test", "nothing here"),
     ];
     assert_eq!(muted_kept(json!([word("rust", &["content"])]), &posts), ["rusty", "none"]);
+    // Found by the property below: "rust" inside "rusty" must not stop the check of "ru-st".
+    let both = [p("both", "x.test", "rusty\nru-st")];
+    assert_eq!(muted_kept(json!([word("rust", &["content"])]), &both), Vec::<String>::new());
     // A muted phrase with a space or punctuation matches anywhere.
     let phrase = [
         p("a", "x.test", "the new york times"),

@@ -939,6 +939,9 @@ mod tests {
         assert_eq!(lits("\\d+"), None);
         assert_eq!(lits(".*"), None);
         assert_eq!(lits("ab{0,2}"), Some(vec!["a".into()]));
+        // Cases the property below once found.
+        assert_eq!(lits("a+{0,2}"), None, "a quantified `a+` may match nothing");
+        assert_eq!(lits("\\<abc"), Some(vec!["abc".into()]), "`\\<` is a word boundary, not `<`");
     }
 
     fn pieces() -> impl Strategy<Value = String> {
