@@ -163,6 +163,32 @@ test('the editor previews a feed, and each step shows how many posts it keeps', 
   await page.close();
 });
 
+test("the Mutuals starter: its progress reaches the page, and it holds only mutuals' posts", async () => {
+  const page = await openFeeds();
+  await page.getByTestId('feeds-new').waitFor();
+  // Every progress report the worker sends to the extension's pages, as this page hears them.
+  await page.evaluate(() => {
+    const heard = /** @type {any} */ (globalThis).__progress = /** @type {any[]} */ ([]);
+    chrome.runtime.onMessage.addListener((m) => {
+      if (m?.type === 'feeds.progress') heard.push(m.payload);
+    });
+  });
+  await page.getByTestId('feeds-starter').filter({ hasText: 'Mutuals' }).click();
+  await page.getByTestId('feeds-editor').waitFor();
+  assert.equal(await page.getByTestId('feeds-name').inputValue(), 'Mutuals');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=feeds-step]').length > 0);
+  await previewDone(page);
+  const heard = await page.evaluate(() => /** @type {any} */ (globalThis).__progress);
+  assert.ok(heard.length > 0, 'progress was reported');
+  for (const p of heard) assert.ok(typeof p.label === 'string' && p.total > 0 && p.done <= p.total, JSON.stringify(p));
+  const mutuals = net.feeds.mutuals.alice.map((/** @type {string} */ h) => h.split('.')[0]);
+  const theirs = mutuals.flatMap(postsBy);
+  const uris = await shown(page, '[data-testid=feeds-preview]');
+  assert.ok(uris.length > 0, 'their posts are there');
+  assert.deepEqual(uris.filter((u) => !theirs.includes(u)), [], `only posts by ${mutuals.join(', ')}`);
+  await page.close();
+});
+
 test('a bad regex and an unknown handle are shown at their fields while the rest previews', async () => {
   const page = await openFeeds('new');
   await page.getByTestId('feeds-editor').waitFor();
