@@ -58,7 +58,7 @@ stage() {
 
 stage fmt check cargo fmt --all --check
 stage clippy check cargo clippy --quiet --workspace --all-targets -- -D warnings
-stage clippy-wasm check cargo clippy --quiet -p skypanel-wasm -p skypanel-library-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+stage clippy-wasm check cargo clippy --quiet -p skypanel-web -p skypanel-wasm -p skypanel-library-wasm -p skypanel-feeds-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 say "waiting for the local Bluesky network"
 wait_network
