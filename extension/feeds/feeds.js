@@ -15,6 +15,7 @@
  * feeds-paste (textarea), feeds-paste-add, feeds-message.
  */
 import { list as listFeeds } from '../background/feeds/definitions.js';
+import { firstPage } from '../background/feeds/store.js';
 import { el } from '../shared/post-view.js';
 import { blank, fileName, starters, toText } from './definition.js';
 import { openEditor } from './editor.js';
@@ -60,6 +61,8 @@ async function route() {
       return;
     }
     if (view === 'edit' || view === 'feed') {
+      // The cached first page is read while the feed's definition is looked up.
+      const cached = view === 'feed' ? firstPage(id).catch(() => null) : null;
       const feed = (await feeds()).find((f) => f.id === id);
       if (!feed) {
         say('That feed is not here any more.', true);
@@ -67,7 +70,7 @@ async function route() {
       }
       current = view === 'edit'
         ? openEditor(main, { definition: feed.definition, id: feed.id, onSaved: (saved) => go(`feed/${saved}`), onCancel: () => go(`feed/${feed.id}`) })
-        : openReader(main, { id: feed.id, definition: feed.definition, onEdit: () => go(`edit/${feed.id}`) });
+        : openReader(main, { id: feed.id, definition: feed.definition, cached, onEdit: () => go(`edit/${feed.id}`) });
       return;
     }
     await drawList();

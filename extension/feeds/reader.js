@@ -9,7 +9,8 @@
  * feed asks for it; the sources' errors above the posts; a progress bar while mutuals or
  * quiet posters are worked out.
  *
- * Hooks: [data-testid=feeds-reader], feeds-posts (the list; aria-busy while loading), posts as
+ * Hooks: [data-testid=feeds-reader], feeds-posts (the list; aria-busy while loading,
+ * data-from-cache = when the page shown was fetched, while it is the cached one), posts as
  * [data-skypanel-feed-post] (in order), feeds-divider, feeds-new-posts, feeds-refresh,
  * feeds-reader-errors, feeds-progress, feeds-end.
  */
@@ -32,7 +33,8 @@ const FIND_PLACE_PAGES = 3;
 /**
  * Opens feed `id` in `root`.
  * @param {HTMLElement} root
- * @param {{id: string, definition: any, onEdit: () => void}} feed
+ * @param {{id: string, definition: any, onEdit: () => void, cached?: Promise<any> | null}} feed `cached`: its
+ *   cached first page, when the caller started reading it already
  */
 export function openReader(root, feed) {
   const sources = Array.isArray(feed.definition?.sources) ? feed.definition.sources : [];
@@ -111,18 +113,21 @@ export function openReader(root, feed) {
    * Draws page 1 in place of whatever is shown, with the divider after the posts newer than
    * the newest one of the last visit.
    * @param {Answer} answer
+   * @param {number | null} [cachedAt] when the page is the cached one: when it was fetched
    */
-  async function replace(answer) {
+  async function replace(answer, cachedAt = null) {
     const mine = generation;
+    const visit = await lastVisit;
     const drawn = await drawPosts(answer.posts ?? [], sources);
     if (mine !== generation) return;
     list.replaceChildren(...drawn);
+    if (cachedAt !== null) list.setAttribute('data-from-cache', String(cachedAt));
+    else list.removeAttribute('data-from-cache');
     if (feed.definition?.collapse) collapse(drawn, answer.posts ?? [], answer.blocks ?? []);
     refreshSaved((answer.posts ?? []).map((p) => p.uri));
     showErrors(answer.errors ?? []);
     cursor = answer.cursor ?? null;
     ended = !cursor;
-    const visit = await lastVisit;
     const seen = Number(visit?.newestTime) || 0;
     if (seen) {
       const firstOld = drawn.findIndex((e) => (Number(e.dataset.time) || 0) <= seen);
@@ -280,13 +285,9 @@ export function openReader(root, feed) {
   // The cached first page at once (if it was made by this very definition), then a fresh one.
   (async () => {
     const mine = ++generation;
-    const cached = await cache.firstPage(feed.id).catch(() => null);
-    if (cached && cached.definition === definitionText && mine === generation) {
-      await replace(cached.answer);
-      list.setAttribute('data-from-cache', String(cached.at));
-    }
+    const cached = await (feed.cached ?? cache.firstPage(feed.id)).catch(() => null);
+    if (cached && cached.definition === definitionText && mine === generation) await replace(cached.answer, cached.at);
     await reload();
-    list.removeAttribute('data-from-cache');
     await resumePlace();
     placed = true;
   })();
