@@ -62,7 +62,18 @@ pub async fn follows<T: Transport, H: Host>(
     label: &str,
 ) -> Result<Vec<ProfileViewBasic>, Error> {
     // The profile's count gives the progress bar its end; a failure only loses the bar.
-    let total = client.get_profile(viewer).await.ok().and_then(|p| p.follows_count).unwrap_or(0) as usize;
+    // (Only the count is read: the whole profile view's parser would grow the wasm.)
+    #[derive(Deserialize)]
+    struct Counts {
+        #[serde(rename = "followsCount", default)]
+        follows_count: Option<u64>,
+    }
+    let counts = client.query("app.bsky.actor.getProfile", &[("actor", viewer)], Auth::Optional).await;
+    let total = counts
+        .ok()
+        .and_then(|b| crate::model::from_json_bytes::<Counts>(&b).ok())
+        .and_then(|c| c.follows_count)
+        .unwrap_or(0) as usize;
     let mut out: Vec<ProfileViewBasic> = Vec::new();
     let mut cursor: Option<String> = None;
     host.progress(label, 0, total);

@@ -208,14 +208,12 @@ pub async fn run<T: Transport, H: Host>(
     let filled = fill(&mut merger, limit, budget, fetch, keep).await;
 
     // Failures of whole streams, reported at their source.
-    let mut failed_sources: HashSet<u16> = HashSet::new();
     let mut first_error: Option<Error> = None;
     for (i, e) in &filled.failures {
         if e.kind() == ErrorKind::ExpiredToken {
             return Err(e.clone());
         }
         let Some(spec) = specs.get(*i) else { continue };
-        failed_sources.insert(spec.source);
         if let Some(src) = source(def, spec) {
             errors.push(problem_for(spec.source, src, spec.sub.as_deref(), e));
         }

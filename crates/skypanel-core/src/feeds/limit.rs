@@ -5,7 +5,6 @@
 //! queues in SkyPanel rather than in the browser's socket pool where the timeouts run.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -46,7 +45,9 @@ pub async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
 
 #[derive(Default)]
 struct Host {
+    name: String,
     in_flight: usize,
+    peak: usize,
     waiting: Vec<Waker>,
 }
 
@@ -55,19 +56,19 @@ struct Host {
 pub struct PerHost<T> {
     inner: T,
     max: usize,
-    hosts: RefCell<HashMap<String, Host>>,
-    peak: RefCell<HashMap<String, usize>>,
+    /// The hosts seen (a feed talks to one or two: a list, not a map, for a smaller wasm).
+    hosts: RefCell<Vec<Host>>,
 }
 
 impl<T> PerHost<T> {
     /// Wraps `inner` with a limit of `max` (at least 1) requests in flight per host.
     pub fn new(inner: T, max: usize) -> Self {
-        PerHost { inner, max: max.max(1), hosts: RefCell::default(), peak: RefCell::default() }
+        PerHost { inner, max: max.max(1), hosts: RefCell::default() }
     }
 
     /// The most requests that were in flight at once to `host` (`name[:port]`), so far.
     pub fn peak(&self, host: &str) -> usize {
-        self.peak.borrow().get(host).copied().unwrap_or(0)
+        self.hosts.borrow().iter().find(|h| h.name == host).map_or(0, |h| h.peak)
     }
 
     /// The wrapped transport.
@@ -94,7 +95,7 @@ impl<T> Drop for Permit<'_, T> {
     fn drop(&mut self) {
         let waiting = {
             let mut hosts = self.limiter.hosts.borrow_mut();
-            let Some(host) = hosts.get_mut(&self.host) else { return };
+            let Some(host) = hosts.iter_mut().find(|h| h.name == self.host) else { return };
             host.in_flight = host.in_flight.saturating_sub(1);
             std::mem::take(&mut host.waiting)
         };
@@ -109,13 +110,17 @@ impl<T> PerHost<T> {
     async fn acquire(&self, host: &str) -> Permit<'_, T> {
         std::future::poll_fn(|cx: &mut Context<'_>| {
             let mut hosts = self.hosts.borrow_mut();
-            let entry = hosts.entry(host.to_owned()).or_default();
+            let at = match hosts.iter().position(|h| h.name == host) {
+                Some(at) => at,
+                None => {
+                    hosts.push(Host { name: host.to_owned(), ..Host::default() });
+                    hosts.len() - 1
+                }
+            };
+            let entry = &mut hosts[at];
             if entry.in_flight < self.max {
                 entry.in_flight += 1;
-                let now = entry.in_flight;
-                let mut peak = self.peak.borrow_mut();
-                let p = peak.entry(host.to_owned()).or_default();
-                *p = (*p).max(now);
+                entry.peak = entry.peak.max(entry.in_flight);
                 Poll::Ready(())
             } else {
                 if !entry.waiting.iter().any(|w| w.will_wake(cx.waker())) {

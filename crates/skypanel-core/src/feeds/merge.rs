@@ -225,16 +225,44 @@ impl Merger {
         }
     }
 
+    /// The buffered items at or above `upto` (all for `None`), newest first, as (stream,
+    /// position in its buffer); ties between streams keep stream order. A k-way merge of the
+    /// streams' buffers, each already newest first (no sort: smaller wasm).
+    fn order(&self, upto: Option<&SortKey>) -> Vec<usize> {
+        let mut next = vec![0usize; self.streams.len()];
+        let mut out = Vec::new();
+        loop {
+            let mut best: Option<(usize, &SortKey)> = None;
+            for (i, s) in self.streams.iter().enumerate() {
+                let Some((c, _)) = s.buffer.get(next[i]) else { continue };
+                if upto.is_some_and(|u| c.key < *u) {
+                    continue;
+                }
+                if best.is_none_or(|(_, k)| c.key > *k) {
+                    best = Some((i, &c.key));
+                }
+            }
+            match best {
+                Some((i, _)) => {
+                    next[i] += 1;
+                    out.push(i);
+                }
+                None => return out,
+            }
+        }
+    }
+
     /// Every buffered item, newest first (copies; ties between streams keep stream order).
     pub fn buffered(&self) -> Vec<Candidate> {
-        let mut all: Vec<(usize, &Candidate)> = self
-            .streams
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| s.buffer.iter().map(move |(c, _)| (i, c)))
-            .collect();
-        all.sort_by(|a, b| b.1.key.cmp(&a.1.key).then(a.0.cmp(&b.0)));
-        all.into_iter().map(|(_, c)| c.clone()).collect()
+        let mut next = vec![0usize; self.streams.len()];
+        self.order(None)
+            .into_iter()
+            .filter_map(|i| {
+                let c = self.streams[i].buffer.get(next[i]).map(|(c, _)| c.clone());
+                next[i] += 1;
+                c
+            })
+            .collect()
     }
 
     /// The buffered items that are safe to show, newest first.
@@ -262,19 +290,13 @@ impl Merger {
     /// Takes (shows) every buffered item at or above `upto` — which must be safe, i.e. at or
     /// above the bound of [`Merger::ready`] — newest first, and moves the watermark there.
     pub fn take(&mut self, upto: &SortKey) -> Vec<Candidate> {
-        let mut out: Vec<(usize, Candidate)> = Vec::new();
-        for (i, s) in self.streams.iter_mut().enumerate() {
-            while s.buffer.front().is_some_and(|(c, _)| c.key >= *upto) {
-                if let Some((c, _)) = s.buffer.pop_front() {
-                    out.push((i, c));
-                }
-            }
-        }
-        out.sort_by(|a, b| b.1.key.cmp(&a.1.key).then(a.0.cmp(&b.0)));
+        let order = self.order(Some(upto));
+        let out =
+            order.into_iter().filter_map(|i| self.streams[i].buffer.pop_front().map(|(c, _)| c)).collect();
         if self.watermark.as_ref().is_none_or(|w| upto < w) {
             self.watermark = Some(upto.clone());
         }
-        out.into_iter().map(|(_, c)| c).collect()
+        out
     }
 
     /// The cursor of the next page, or `None` when the feed has nothing more.
