@@ -20,9 +20,9 @@
 //! When a page has been cut at its last item (the *watermark*), every stream's position is
 //! recorded: the API cursor of the page holding its newest item not yet shown (and the clamp
 //! at that page's start), or the API cursor after its last page if everything it brought
-//! was shown, or "done". The next page fetches those pages again and skips the items at or
-//! above the watermark — exactly the ones already shown, since keys are recomputed the same
-//! way. The cursor also carries the engine's memory (posts shown, posts per author) and a
+//! was shown; streams with nothing left are left out. The next page fetches those pages
+//! again and skips the items at or above the watermark — exactly the ones already shown,
+//! since keys are recomputed the same way. The cursor also carries the engine's memory (posts shown, posts per author) and a
 //! fingerprint of the definition, and is base64url of a small JSON document.
 
 use std::collections::VecDeque;
@@ -304,16 +304,24 @@ impl Merger {
         if self.finished() {
             return Ok(None);
         }
+        // Streams with nothing left are left out: a feed of hundreds of quiet posters, most
+        // of them read to their end on the first page, keeps a short cursor.
         let streams = self
             .streams
             .iter()
-            .map(|s| {
-                let (cursor, clamp, done) = match s.buffer.front() {
-                    Some((_, page)) => (page.cursor.clone(), page.clamp, false),
-                    None if s.more => (s.next.clone(), s.clamp, false),
-                    None => (None, None, true),
+            .filter_map(|s| {
+                let (cursor, clamp) = match s.buffer.front() {
+                    Some((_, page)) => (page.cursor.clone(), page.clamp),
+                    None if s.more => (s.next.clone(), s.clamp),
+                    None => return None,
                 };
-                WireStream { source: s.spec.source, sub: s.spec.sub.clone(), cursor, clamp, done }
+                Some(WireStream {
+                    source: s.spec.source,
+                    sub: s.spec.sub.clone(),
+                    cursor,
+                    clamp,
+                    done: false,
+                })
             })
             .collect();
         let memory = serde_json::to_string(memory).map_err(|e| Error::InvalidInput(e.to_string()))?;
