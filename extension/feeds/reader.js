@@ -5,9 +5,9 @@
  * one when it arrives; infinite scroll (a sentinel watched by an IntersectionObserver asks
  * `feeds.run` with the cursor); Refresh; "N new posts" (page 1 checked again every minute
  * while the page is visible, and when it becomes visible again); the divider "New since your
- * last visit" and the scroll position where the reader stopped; the collapsed view when the
- * feed asks for it; the sources' errors above the posts; a progress bar while mutuals or
- * quiet posters are worked out.
+ * last visit" (in feeds sorted newest first) and the scroll position where the reader stopped;
+ * the collapsed view when the feed asks for it (blocks within each page); the sources' errors
+ * above the posts; a progress bar while mutuals or quiet posters are worked out.
  *
  * Hooks: [data-testid=feeds-reader], feeds-posts (the list; aria-busy while loading,
  * data-from-cache = when the page shown was fetched, while it is the cached one), posts as
@@ -129,11 +129,13 @@ export function openReader(root, feed) {
     cursor = answer.cursor ?? null;
     ended = !cursor;
     const seen = Number(visit?.newestTime) || 0;
-    if (seen) {
+    // In time order only: "above this line" means nothing in a feed sorted by score.
+    const byTime = (feed.definition?.sort ?? 'newest') === 'newest';
+    if (seen && byTime) {
       const firstOld = drawn.findIndex((e) => (Number(e.dataset.time) || 0) <= seen);
       if (firstOld > 0) drawn[firstOld].before(el('li', { class: 'divider', 'data-testid': 'feeds-divider', role: 'separator' }, ['New since your last visit']));
     }
-    status.textContent = (answer.posts ?? []).length ? '' : 'No posts.';
+    status.textContent = !(answer.posts ?? []).length ? 'No posts.' : ended ? 'That is all.' : '';
   }
 
   /**
