@@ -936,7 +936,13 @@ proptest! {
         let input: Vec<Candidate> = posts.iter().map(P::c).collect();
         let ids: Vec<String> = input.iter().map(|c| c.key.id.clone()).collect();
         let mut steps = Vec::new();
+        let mut steps_of_passing = Vec::new();
+        let passing = engine.passing(&input, &mut steps_of_passing);
         let out = engine.filter(input, &mut steps);
+        prop_assert_eq!(&steps, &steps_of_passing);
+        let passed_ids: Vec<&str> = passing.iter().map(|&i| ids[i].as_str()).collect();
+        let out_ids: Vec<&str> = out.iter().map(|c| c.key.id.as_str()).collect();
+        prop_assert_eq!(passed_ids, out_ids);
         let mut pos = 0;
         for c in &out {
             let found = ids[pos..].iter().position(|id| *id == c.key.id);

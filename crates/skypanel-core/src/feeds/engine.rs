@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::definition::{compile_regex, Definition, Filter, MediaKind, Sort, TextField};
-use super::moderation::{lowercase, Forms, Moderation, PostText};
+use super::moderation::{lowercase, Moderation, PostText};
 use super::{Candidate, Problem, Step};
 use crate::grouping::{self, Block, PlanOptions, Unit};
 use crate::library::time::parse_rfc3339;
@@ -40,8 +40,8 @@ enum Stage {
         any: Vec<String>,
         all: Vec<String>,
         regex: Option<regex_lite::Regex>,
-        /// Literals one of which every match of `regex` contains (lowercase), when known.
-        required: Option<Vec<String>>,
+        /// Literals every match of `regex` contains, when known.
+        required: Option<Literals>,
         exclude: bool,
         case_sensitive: bool,
         fields: Vec<usize>,
@@ -80,8 +80,6 @@ pub struct Engine {
     stages: Vec<(String, Stage)>,
     moderation: Moderation,
     viewer: Option<String>,
-    /// Which forms of a post's text the stages read.
-    forms: Forms,
 }
 
 fn field_index(f: TextField) -> usize {
@@ -293,11 +291,8 @@ impl Engine {
             };
             stages.push(stage);
         }
-        let forms = Forms {
-            raw: stages.iter().any(|(_, s)| matches!(s, Stage::Text { regex: Some(_), .. })),
-            exact: stages.iter().any(|(_, s)| matches!(s, Stage::Text { case_sensitive: true, .. })),
-        };
-        let engine = Engine { stages, moderation: ctx.moderation.clone(), viewer: ctx.viewer.clone(), forms };
+
+        let engine = Engine { stages, moderation: ctx.moderation.clone(), viewer: ctx.viewer.clone() };
         (engine, problems)
     }
 
@@ -312,32 +307,39 @@ impl Engine {
     /// "text: launch", "images or video", "language en", "muted words", "last 24 hours",
     /// "not from 2 accounts"). Keeps the candidates' order.
     pub fn filter(&self, candidates: Vec<Candidate>, steps: &mut Vec<Step>) -> Vec<Candidate> {
+        let keep = self.passing(&candidates, steps);
+        let mut next = keep.iter().copied().peekable();
+        let mut out = Vec::with_capacity(keep.len());
+        for (i, c) in candidates.into_iter().enumerate() {
+            if next.peek() == Some(&i) {
+                next.next();
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Which candidates pass, as ascending indices, with the same steps as
+    /// [`Engine::filter`]; nothing is moved or freed, so a caller can try the engine on
+    /// posts it keeps anyway.
+    pub fn passing(&self, candidates: &[Candidate], steps: &mut Vec<Step>) -> Vec<usize> {
         // Post by post through every stage, stopping at the first that drops it: each post's
         // text is prepared at most once, into buffers reused from post to post.
         // passed[0]: posts through moderation; passed[k + 1]: posts through stage k.
         let mut passed = vec![0usize; self.stages.len() + 1];
         let mut keep = Vec::with_capacity(candidates.len());
         let mut text = PostText::default();
-        for c in &candidates {
+        for (i, c) in candidates.iter().enumerate() {
             if self.moderation.hides(c).is_some() {
-                keep.push(false);
                 continue;
             }
             passed[0] += 1;
-            let mut prepared = false;
+            text.reset();
             let mut kept = true;
             for (k, (_, stage)) in self.stages.iter().enumerate() {
                 let pass = match stage {
-                    Stage::Text { .. } | Stage::MutedWords => {
-                        if !prepared {
-                            text.fill(c, self.forms);
-                            prepared = true;
-                        }
-                        match stage {
-                            Stage::MutedWords => !self.moderation.muted_word_in(c, &text),
-                            _ => text_keeps(stage, &text),
-                        }
-                    }
+                    Stage::MutedWords => !self.moderation.muted_word_in(c, &mut text),
+                    Stage::Text { .. } => text_keeps(stage, c, &mut text),
                     _ => self.keeps(stage, c),
                 };
                 if !pass {
@@ -346,13 +348,15 @@ impl Engine {
                 }
                 passed[k + 1] += 1;
             }
-            keep.push(kept);
+            if kept {
+                keep.push(i);
+            }
         }
         steps.push(Step { label: "moderation".into(), input: candidates.len(), output: passed[0] });
         for (k, (label, _)) in self.stages.iter().enumerate() {
             steps.push(Step { label: label.clone(), input: passed[k], output: passed[k + 1] });
         }
-        candidates.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
+        keep
     }
 
     fn keeps(&self, stage: &Stage, c: &Candidate) -> bool {
@@ -485,19 +489,66 @@ pub(crate) fn contains_words(hay: &str, needle: &str) -> bool {
     })
 }
 
-fn text_keeps(stage: &Stage, t: &PostText) -> bool {
+fn text_keeps(stage: &Stage, c: &Candidate, t: &mut PostText) -> bool {
     let Stage::Text { any, all, regex, required, exclude, case_sensitive, fields } = stage else {
         return true;
     };
-    let hays: &[String; 3] = if *case_sensitive { &t.exact } else { &t.lower };
-    let found = |w: &String| fields.iter().any(|&f| contains_words(&hays[f], w));
-    // The regex engine is the slow part: skip it where a literal it needs is absent.
-    let may_match =
-        |f: usize| required.as_ref().is_none_or(|lits| lits.iter().any(|l| t.lower[f].contains(l.as_str())));
-    let matched = (any.is_empty() || any.iter().any(found))
-        && all.iter().all(found)
-        && regex.as_ref().is_none_or(|r| fields.iter().any(|&f| may_match(f) && r.is_match(&t.raw[f])));
+    let mut found = |w: &str| {
+        fields.iter().any(|&f| {
+            let hay = if *case_sensitive { t.exact(c, f) } else { t.lower(c, f) };
+            contains_words(hay, w)
+        })
+    };
+    let matched = (any.is_empty() || any.iter().any(|w| found(w))) && all.iter().all(|w| found(w));
+    let matched = matched
+        && regex.as_ref().is_none_or(|r| {
+            fields.iter().any(|&f| {
+                // The regex engine is the slow part: skip it where a literal it needs is
+                // absent, and start it where the match must start when that is known.
+                if let Some(Literals { any_of, prefixes: None }) = required {
+                    let lower = t.lower(c, f);
+                    if !any_of.iter().any(|l| lower.contains(l.as_str())) {
+                        return false;
+                    }
+                }
+                regex_matches(r, required.as_ref(), t.raw(c, f))
+            })
+        });
     matched != *exclude
+}
+
+/// What every match of a regular expression must contain (see [`required_literals`]).
+#[derive(Debug, Clone, PartialEq)]
+struct Literals {
+    /// Lowercase ASCII literals; every match contains one of them.
+    any_of: Vec<String>,
+    /// When every alternative starts with a literal: those literals. Every match then
+    /// starts where one of them occurs, so the search can begin at the first occurrence.
+    prefixes: Option<Vec<String>>,
+}
+
+/// Where `lit` (lowercase ASCII) first occurs in `hay`, ignoring ASCII case.
+fn find_ascii_ci(hay: &str, lit: &str) -> Option<usize> {
+    let (h, l) = (hay.as_bytes(), lit.as_bytes());
+    let first = *l.first()?;
+    if l.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - l.len())
+        .find(|&i| h[i].to_ascii_lowercase() == first && h[i..i + l.len()].eq_ignore_ascii_case(l))
+}
+
+/// Whether `r` matches `hay`, starting the search where one of `lits` first occurs (or
+/// everywhere when `lits` is `None`).
+fn regex_matches(r: &regex_lite::Regex, lits: Option<&Literals>, hay: &str) -> bool {
+    match lits.and_then(|l| l.prefixes.as_ref()) {
+        Some(prefixes) => prefixes
+            .iter()
+            .filter_map(|p| find_ascii_ci(hay, p))
+            .min()
+            .is_some_and(|at| r.is_match_at(hay, at)),
+        None => r.is_match(hay),
+    }
 }
 
 /// Literals, one of which every match of `pattern` contains, lowercased; `None` when that
@@ -507,18 +558,24 @@ fn text_keeps(stage: &Stage, t: &PostText) -> bool {
 /// patterns with flags (`(?…`) get no literals. Matching is ASCII-case-insensitive at most
 /// (regex-lite's `(?i)` is ASCII only), and the literals are compared against the
 /// lowercased text, so a post the regex matches always contains one of them.
-fn required_literals(pattern: &str) -> Option<Vec<String>> {
+fn required_literals(pattern: &str) -> Option<Literals> {
     if pattern.contains("(?") {
         return None;
     }
     let chars: Vec<char> = pattern.chars().collect();
     let mut out: Vec<String> = Vec::new();
+    // Each alternative's first run, when the alternative starts with it.
+    let mut prefixes: Vec<String> = Vec::new();
+    let mut prefix: Option<String> = None;
     let (mut best, mut run) = (String::new(), String::new());
     let mut last_literal = false;
     // A quantifier on a quantified item (`a+{0,2}`) can make the item optional after all.
     let mut last_quantifier = false;
     let mut i = 0;
-    let finish_run = |best: &mut String, run: &mut String| {
+    let finish_run = |best: &mut String, run: &mut String, prefix: &mut Option<String>| {
+        if prefix.is_none() {
+            *prefix = Some(run.clone());
+        }
         if run.len() > best.len() {
             *best = run.clone();
         }
@@ -530,11 +587,12 @@ fn required_literals(pattern: &str) -> Option<Vec<String>> {
         let after_quantifier = std::mem::take(&mut last_quantifier);
         match c {
             '|' => {
-                finish_run(&mut best, &mut run);
+                finish_run(&mut best, &mut run, &mut prefix);
                 if best.is_empty() {
                     return None;
                 }
                 out.push(std::mem::take(&mut best));
+                prefixes.push(prefix.take().unwrap_or_default());
                 last_literal = false;
             }
             '?' | '*' | '{' | '+' if after_quantifier => return None,
@@ -552,7 +610,7 @@ fn required_literals(pattern: &str) -> Option<Vec<String>> {
                 if chars.get(i) == Some(&'?') {
                     i += 1; // lazy
                 }
-                finish_run(&mut best, &mut run);
+                finish_run(&mut best, &mut run, &mut prefix);
                 last_literal = false;
             }
             '+' => {
@@ -560,16 +618,16 @@ fn required_literals(pattern: &str) -> Option<Vec<String>> {
                 if chars.get(i) == Some(&'?') {
                     i += 1;
                 }
-                finish_run(&mut best, &mut run);
+                finish_run(&mut best, &mut run, &mut prefix);
                 last_literal = false;
             }
             '(' => {
-                finish_run(&mut best, &mut run);
+                finish_run(&mut best, &mut run, &mut prefix);
                 i = skip_group(&chars, i);
                 last_literal = false;
             }
             '[' => {
-                finish_run(&mut best, &mut run);
+                finish_run(&mut best, &mut run, &mut prefix);
                 i = skip_class(&chars, i);
                 last_literal = false;
             }
@@ -587,7 +645,7 @@ fn required_literals(pattern: &str) -> Option<Vec<String>> {
                         }
                         i += 1;
                     }
-                    finish_run(&mut best, &mut run);
+                    finish_run(&mut best, &mut run, &mut prefix);
                     last_literal = false;
                 }
             }
@@ -596,17 +654,19 @@ fn required_literals(pattern: &str) -> Option<Vec<String>> {
                 last_literal = true;
             }
             _ => {
-                finish_run(&mut best, &mut run);
+                finish_run(&mut best, &mut run, &mut prefix);
                 last_literal = false;
             }
         }
     }
-    finish_run(&mut best, &mut run);
+    finish_run(&mut best, &mut run, &mut prefix);
     if best.is_empty() {
         return None;
     }
     out.push(best);
-    Some(out)
+    prefixes.push(prefix.unwrap_or_default());
+    let prefixes = prefixes.iter().all(|p| !p.is_empty()).then_some(prefixes);
+    Some(Literals { any_of: out, prefixes })
 }
 
 /// The index just past the group whose `(` is before `i`.
@@ -926,7 +986,18 @@ mod tests {
 
     #[test]
     fn required_literals_of_simple_patterns() {
-        let lits = |p: &str| required_literals(p);
+        let lits = |p: &str| required_literals(p).map(|l| l.any_of);
+        let prefixes = |p: &str| required_literals(p).and_then(|l| l.prefixes);
+        assert_eq!(prefixes("T-minus \\d+|#space"), Some(vec!["t-minus".into(), "#space".into()]));
+        assert_eq!(prefixes("colou?r"), Some(vec!["colo".into()]));
+        assert_eq!(prefixes("x[abc]yz"), Some(vec!["x".into()]));
+        assert_eq!(prefixes("[abc]yz"), None);
+        assert_eq!(prefixes("a|\\d"), None);
+        // The search starts at the earliest literal: here only the first alternative matches.
+        let re = compile_regex("ab|x\\d", false).unwrap();
+        let found = required_literals("ab|x\\d");
+        assert!(regex_matches(&re, found.as_ref(), "AB then x y"));
+        assert!(!regex_matches(&re, found.as_ref(), "a b x y"));
         assert_eq!(lits("T-minus \\d+|#space"), Some(vec!["t-minus".into(), "#space".into()]));
         assert_eq!(lits("colou?r"), Some(vec!["colo".into()]));
         assert_eq!(lits("ab+c"), Some(vec!["ab".into()]));
@@ -966,8 +1037,9 @@ mod tests {
             if let (Ok(re), Some(lits)) = (compile_regex(&pattern, case_sensitive), required_literals(&pattern)) {
                 if re.is_match(&text) {
                     let lower = lowercase(&text);
-                    prop_assert!(lits.iter().any(|l| lower.contains(l.as_str())), "{pattern:?} matched {text:?} without {lits:?}");
+                    prop_assert!(lits.any_of.iter().any(|l| lower.contains(l.as_str())), "{pattern:?} matched {text:?} without {lits:?}");
                 }
+                prop_assert_eq!(regex_matches(&re, Some(&lits), &text), re.is_match(&text), "{:?} on {:?} with {:?}", pattern, text, lits);
             }
         }
     }

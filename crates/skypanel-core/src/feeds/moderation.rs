@@ -176,28 +176,37 @@ impl Moderation {
         if self.muted_words.is_empty() {
             return false;
         }
-        self.muted_word_in(c, &PostText::new(c, Forms::default()))
+        self.muted_word_in(c, &mut PostText::default())
     }
 
     /// [`Moderation::muted_word`] with the item's text already prepared.
-    pub(crate) fn muted_word_in(&self, c: &Candidate, t: &PostText) -> bool {
+    pub(crate) fn muted_word_in(&self, c: &Candidate, t: &mut PostText) -> bool {
+        if self.muted_words.is_empty() {
+            return false;
+        }
         let followed = c.view.post.author.viewer.as_ref().is_some_and(|v| v.following.is_some());
+        t.read_tags(c);
         // Each field's words with inner punctuation, squeezed, worked out once per post when
         // a word needs them (see `content_matches`).
         let mut squeezed: [Option<String>; 3] = Default::default();
-        self.muted_words.iter().any(|w| {
+        for w in &self.muted_words {
             if w.exclude_following && followed {
-                return false;
+                continue;
             }
             if (w.tag || w.content) && t.tags.contains(&w.value) {
                 return true;
             }
-            w.content
-                && (0..3).any(|f| {
-                    let anywhere = w.anywhere || t.no_spaces_language;
-                    content_matches(&w.value, anywhere, &t.lower[f], &mut squeezed[f])
-                })
-        })
+            if !w.content {
+                continue;
+            }
+            let anywhere = w.anywhere || t.no_spaces_language;
+            for (f, squeezed) in squeezed.iter_mut().enumerate() {
+                if content_matches(&w.value, anywhere, t.lower(c, f), squeezed) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -366,98 +375,143 @@ fn squeeze(t: &str) -> String {
     out
 }
 
-/// The searchable text of one post, prepared once per post for every filter that reads
-/// it. Reused from post to post, so its buffers are allocated once per run, not per post.
+/// The searchable text of one post, prepared on demand, each form of each field at most
+/// once per post, for every filter that reads it. Reused from post to post (see
+/// [`PostText::reset`]), so its buffers are allocated once per run, not once per post.
+///
+/// Fields: 0 the post's text, 1 its alt texts, 2 its link card (URL, title, description)
+/// and link facets' URLs. Parts of a field are joined by newlines.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PostText {
-    /// Text, alt texts, link: as written (alt texts and link parts joined by newlines).
-    /// Filled only when asked for (regular expressions read it).
-    pub raw: [String; 3],
-    /// The same, lowercased, whitespace runs within each part made one space.
-    pub lower: [String; 3],
-    /// The same as `lower` keeping letter case; filled only when asked for.
-    pub exact: [String; 3],
+    /// Lowercased, each run of whitespace within a part made one space.
+    lower: [String; 3],
+    /// The same keeping letter case.
+    exact: [String; 3],
+    /// As written (alt texts and link parts; the text itself is read from the post).
+    raw: [String; 3],
+    have: [[bool; 3]; 3],
     /// Hashtags, lowercased, without `#`.
-    pub tags: Vec<String>,
+    tags: Vec<String>,
+    have_tags: bool,
     /// The post's first language is written without spaces (ja, zh, ko, th, vi).
-    pub no_spaces_language: bool,
+    no_spaces_language: bool,
 }
 
-/// Which forms of the text [`PostText::fill`] prepares besides the lowercase one.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Forms {
-    /// As written (for regular expressions).
-    pub raw: bool,
-    /// Whitespace-collapsed with letter case kept (for case-sensitive words).
-    pub exact: bool,
-}
+const LOWER: usize = 0;
+const EXACT: usize = 1;
+const RAW: usize = 2;
 
 impl PostText {
-    /// Prepares `c`'s text (see [`Forms`]).
-    pub(crate) fn new(c: &Candidate, forms: Forms) -> PostText {
-        let mut t = PostText::default();
-        t.fill(c, forms);
-        t
+    /// Forgets the previous post (keeping the buffers).
+    pub(crate) fn reset(&mut self) {
+        self.have = [[false; 3]; 3];
+        self.have_tags = false;
     }
 
-    /// Prepares `c`'s text in place, reusing the buffers of the previous post.
-    pub(crate) fn fill(&mut self, c: &Candidate, forms: Forms) {
+    /// Calls `each` with the parts of `field` of `c`.
+    fn parts(c: &Candidate, field: usize, each: &mut dyn FnMut(&str)) {
         let post = &c.view.post;
-        let record = &post.record;
-        for s in self.raw.iter_mut().chain(self.lower.iter_mut()).chain(self.exact.iter_mut()) {
-            s.clear();
+        match field {
+            0 => each(post.text()),
+            1 => {
+                let media = match &post.embed {
+                    Some(EmbedView::RecordWithMedia(rm)) => Some(&rm.media),
+                    _ => None,
+                };
+                match (&post.embed, media) {
+                    (Some(EmbedView::Images(i)), _) | (_, Some(MediaView::Images(i))) => {
+                        i.images.iter().for_each(|i| each(&i.alt));
+                    }
+                    (Some(EmbedView::Video(v)), _) | (_, Some(MediaView::Video(v))) => {
+                        each(v.alt.as_deref().unwrap_or(""));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {
+                let media = match &post.embed {
+                    Some(EmbedView::RecordWithMedia(rm)) => Some(&rm.media),
+                    _ => None,
+                };
+                if let (Some(EmbedView::External(e)), _) | (_, Some(MediaView::External(e))) =
+                    (&post.embed, media)
+                {
+                    each(&e.external.uri);
+                    each(&e.external.title);
+                    each(&e.external.description);
+                }
+                let facets = post.record.get("facets").and_then(Value::as_array).into_iter().flatten();
+                for feature in facets.filter_map(|f| f.get("features")?.as_array()).flatten() {
+                    if feature.get("$type").and_then(Value::as_str) == Some("app.bsky.richtext.facet#link") {
+                        each(feature.get("uri").and_then(Value::as_str).unwrap_or(""));
+                    }
+                }
+            }
         }
-        self.tags.clear();
-        let mut put = |field: usize, part: &str| {
-            if part.is_empty() {
-                return;
-            }
-            let first = self.lower[field].is_empty();
-            if !first {
-                self.lower[field].push('\n');
-            }
-            push_folded(&mut self.lower[field], part, true);
-            if forms.exact {
+    }
+
+    fn form(&mut self, c: &Candidate, field: usize, form: usize) -> &str {
+        if !self.have[form][field] {
+            self.have[form][field] = true;
+            let out = match form {
+                LOWER => &mut self.lower[field],
+                EXACT => &mut self.exact[field],
+                _ => &mut self.raw[field],
+            };
+            out.clear();
+            let mut first = true;
+            PostText::parts(c, field, &mut |part: &str| {
+                if part.is_empty() {
+                    return;
+                }
                 if !first {
-                    self.exact[field].push('\n');
+                    out.push('\n');
                 }
-                push_folded(&mut self.exact[field], part, false);
-            }
-            if forms.raw {
-                if !self.raw[field].is_empty() {
-                    self.raw[field].push('\n');
+                first = false;
+                if form == RAW {
+                    out.push_str(part);
+                } else {
+                    push_folded(out, part, form == LOWER);
                 }
-                self.raw[field].push_str(part);
-            }
-        };
-        put(0, post.text());
-        let card = |e: &crate::model::embed::ViewExternal, put: &mut dyn FnMut(usize, &str)| {
-            put(2, &e.uri);
-            put(2, &e.title);
-            put(2, &e.description);
-        };
-        match &post.embed {
-            Some(EmbedView::Images(i)) => i.images.iter().for_each(|i| put(1, &i.alt)),
-            Some(EmbedView::Video(v)) => put(1, v.alt.as_deref().unwrap_or("")),
-            Some(EmbedView::External(e)) => card(&e.external, &mut put),
-            Some(EmbedView::RecordWithMedia(rm)) => match &rm.media {
-                MediaView::Images(i) => i.images.iter().for_each(|i| put(1, &i.alt)),
-                MediaView::Video(v) => put(1, v.alt.as_deref().unwrap_or("")),
-                MediaView::External(e) => card(&e.external, &mut put),
-                MediaView::Unknown(_) => {}
-            },
-            _ => {}
+            });
         }
+        match form {
+            LOWER => &self.lower[field],
+            EXACT => &self.exact[field],
+            _ => &self.raw[field],
+        }
+    }
+
+    /// `field` lowercased, whitespace collapsed.
+    pub(crate) fn lower(&mut self, c: &Candidate, field: usize) -> &str {
+        self.form(c, field, LOWER)
+    }
+
+    /// `field` with whitespace collapsed, letter case kept.
+    pub(crate) fn exact(&mut self, c: &Candidate, field: usize) -> &str {
+        self.form(c, field, EXACT)
+    }
+
+    /// `field` as written.
+    pub(crate) fn raw<'a>(&'a mut self, c: &'a Candidate, field: usize) -> &'a str {
+        if field == 0 {
+            return c.view.post.text();
+        }
+        self.form(c, field, RAW)
+    }
+
+    /// Reads the hashtags and the first language, once per post.
+    fn read_tags(&mut self, c: &Candidate) {
+        if self.have_tags {
+            return;
+        }
+        self.have_tags = true;
+        self.tags.clear();
+        let record = &c.view.post.record;
         let facets = record.get("facets").and_then(Value::as_array).into_iter().flatten();
         for feature in facets.filter_map(|f| f.get("features")?.as_array()).flatten() {
-            match feature.get("$type").and_then(Value::as_str) {
-                Some("app.bsky.richtext.facet#link") => {
-                    put(2, feature.get("uri").and_then(Value::as_str).unwrap_or(""))
-                }
-                Some("app.bsky.richtext.facet#tag") => {
-                    self.tags.extend(feature.get("tag").and_then(Value::as_str).map(tag_key));
-                }
-                _ => {}
+            if feature.get("$type").and_then(Value::as_str) == Some("app.bsky.richtext.facet#tag") {
+                self.tags.extend(feature.get("tag").and_then(Value::as_str).map(tag_key));
             }
         }
         let record_tags = record.get("tags").and_then(Value::as_array).into_iter().flatten();
@@ -484,22 +538,74 @@ pub(crate) fn lowercase(s: &str) -> String {
 /// Appends `s` trimmed, with every run of whitespace made one space, lowercased when asked.
 /// ASCII words (most of them) are copied whole and lowercased in place.
 fn push_folded(out: &mut String, s: &str, lower: bool) {
-    let words: &mut dyn Iterator<Item = &str> =
-        if s.is_ascii() { &mut s.split_ascii_whitespace() } else { &mut s.split_whitespace() };
-    for (i, word) in words.enumerate() {
-        if i > 0 {
-            out.push(' ');
+    // Byte by byte: runs of ASCII letters and signs are copied whole (and lowercased in
+    // place); only other characters are decoded one by one.
+    // ASCII whitespace as `char::is_whitespace` sees it (with the vertical tab).
+    let blank = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
+    let bytes = s.as_bytes();
+    let (mut i, mut space, mut started) = (0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if blank(b) {
+            space = started;
+            i += 1;
+            continue;
         }
-        if !lower {
-            out.push_str(word);
-        } else if word.is_ascii() {
-            let start = out.len();
-            out.push_str(word);
-            out[start..].make_ascii_lowercase();
-        } else {
-            for c in word.chars() {
-                out.extend(c.to_lowercase());
+        if b.is_ascii() {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].is_ascii() && !blank(bytes[j]) {
+                j += 1;
             }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            let at = out.len();
+            out.push_str(&s[i..j]);
+            if lower {
+                out[at..].make_ascii_lowercase();
+            }
+            started = true;
+            i = j;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else { break };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            space = started;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if lower {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+        started = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The byte-wise folding gives what splitting at whitespace and lowercasing gives.
+        #[test]
+        fn folding_is_split_join_and_lowercase(s in "[a-zA-Z .,!\t\n\u{0b}\u{a0}\u{2003}\u{3000}ÉéΣσ東京İ🚀-]{0,24}", lower in any::<bool>()) {
+            let mut out = String::new();
+            push_folded(&mut out, &s, lower);
+            let words: Vec<String> = s
+                .split_whitespace()
+                .map(|w| if lower { w.chars().flat_map(char::to_lowercase).collect() } else { w.to_owned() })
+                .collect();
+            prop_assert_eq!(out, words.join(" "));
         }
     }
 }
