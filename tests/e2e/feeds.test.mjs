@@ -207,6 +207,14 @@ test('a bad regex and an unknown handle are shown at their fields while the rest
   await handleError.waitFor();
   assert.match((await handleError.textContent()) ?? '', /nobody-at-all\.test|handle|not found|account/i);
   assert.equal(await page.locator('[data-path="sources[0]"] [data-testid=feeds-field-error]').count(), 0, 'the timeline source is fine');
+
+  // A list alice deleted: said at its field too.
+  await page.getByTestId('feeds-add-source-kind').selectOption('list');
+  await page.getByTestId('feeds-add-source').click();
+  await page.locator('[data-path="sources[2].uri"]').fill(net.feeds.deletedList);
+  const listError = page.locator('[data-path="sources[2]"] [data-testid=feeds-field-error]');
+  await listError.waitFor();
+  assert.match((await listError.textContent()) ?? '', /list/i);
   await previewDone(page);
   assert.ok((await shown(page, '[data-testid=feeds-preview]')).length > 0, 'the timeline still previews');
   await page.close();
