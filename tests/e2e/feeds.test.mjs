@@ -406,6 +406,12 @@ test('export a feed to a file and import it back; a future version is refused', 
   await page.getByTestId('feeds-message').filter({ hasText: 'Not imported' }).filter({ hasText: /not a SkyPanel feed|skypanel\.saved/ }).waitFor();
   assert.equal((await send('feeds.list')).length, afterImport.length, 'nothing was added');
 
+  // Copied as text: the same text as the file.
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await row.getByTestId('feed-copy').click();
+  await page.getByTestId('feeds-message').filter({ hasText: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+
   // Pasted as text: the same feed once more.
   await page.locator('details.paste summary').click();
   await page.getByTestId('feeds-paste').fill(text);
