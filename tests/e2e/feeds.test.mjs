@@ -1,10 +1,14 @@
 // @ts-check
 /**
- * The Feeds page in Chromium with the local network: making a feed in the editor and
- * watching the preview's counts; problems shown at their fields while the rest previews;
- * reading (scrolling for more with nothing repeated, refresh, "N new posts", the divider of
- * the last visit); saving a post from a feed; export and import of a definition (and a
- * future version refused); the collapsed view; hostile posts staying inert; signed out.
+ * The Feeds page in Chromium with the local network: the popup opening it in a tab and in
+ * the side panel; making a feed in the editor and watching the preview's counts; the
+ * Mutuals starter's progress; problems shown at their fields (bad regex, unknown handle,
+ * deleted list) while the rest previews; reading (scrolling for more with nothing repeated,
+ * refresh, the place kept, the cached first page drawn before the fresh one, "N new posts",
+ * the divider of the last visit); saving a post from a feed and a feed of saved posts;
+ * export, import, copy and paste of a definition (a future version and a foreign file
+ * refused, a big one kept locally), delete; the collapsed view; hostile posts staying inert;
+ * signed out.
  *
  * Signed in as alice.test (the seed's viewer) until the last test signs out.
  */
