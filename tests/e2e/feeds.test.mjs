@@ -193,6 +193,23 @@ test("the Mutuals starter: its progress reaches the page, and it holds only mutu
   await page.close();
 });
 
+test('a search source with its options, filled in the editor', async () => {
+  const page = await openFeeds('new');
+  await page.getByTestId('feeds-editor').waitFor();
+  await page.locator('[data-path="sources[0]"]').getByTestId('feeds-remove-source').click();
+  await page.getByTestId('feeds-add-source-kind').selectOption('search');
+  await page.getByTestId('feeds-add-source').click();
+  await page.locator('[data-path="sources[0].q"]').fill('Morgen');
+  await page.locator('[data-path="sources[0].lang"]').fill('de');
+  await page.waitForFunction((u) => document.querySelector(`[data-testid=feeds-preview] [data-skypanel-feed-post="${u}"]`), net.feeds.posts.de);
+  await previewDone(page);
+  assert.deepEqual(await shown(page, '[data-testid=feeds-preview]'), [net.feeds.posts.de], "nora's German post only");
+  assert.equal(await page.locator('[data-skypanel-feed-post] [data-testid=feeds-post-source]').first().textContent(), 'search “Morgen”');
+  const json = JSON.parse(await page.getByTestId('feeds-json').inputValue());
+  assert.deepEqual(json.sources, [{ kind: 'search', q: 'Morgen', lang: 'de' }], 'the JSON view shows the definition as edited');
+  await page.close();
+});
+
 test('a bad regex and an unknown handle are shown at their fields while the rest previews', async () => {
   const page = await openFeeds('new');
   await page.getByTestId('feeds-editor').waitFor();
