@@ -135,9 +135,6 @@ export async function refreshSaved(uris) {
   }
 }
 
-/** Every post with a save button on the page. */
-export const shownUris = () => [...buttons.keys()];
-
 // ---------------------------------------------------------------------------------------
 // Posts
 
