@@ -3,8 +3,8 @@
  * The offline demo: Chromium with SkyPanel loaded, on the bsky.app replica backed by the
  * local Bluesky network, signed in as the seeded viewer. Run it with `make demo`.
  *   node demo.mjs                 a visible browser; close it to stop
- *   node demo.mjs --screenshot D  headless; writes D/bsky.png, popup.png, options.png and
- *                                 library.png and exits
+ *   node demo.mjs --screenshot D  headless; writes D/bsky.png, popup.png, options.png,
+ *                                 library.png, feeds-editor.png and feeds.png and exits
  */
 import { join } from 'node:path';
 import { launch, network, sendFromPage, signInThroughOptions } from '../e2e/harness.mjs';
@@ -55,6 +55,24 @@ if (shotDir) {
   await library.locator('li[data-uri]').first().waitFor();
   await library.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
   await library.screenshot({ path: join(shotDir, 'library.png') });
+  // A feed of one's own: the editor with its live preview, and the reading view.
+  const definition = {
+    format: 'skypanel.feed', version: 1, name: 'Friends, no reposts',
+    sources: [{ kind: 'timeline' }, { kind: 'list', uri: net.list.uri, label: 'Friends list' }, { kind: 'feed', uri: net.feed.uri, label: 'Rockets' }],
+    filters: [{ kind: 'reposts', keep: false }, { kind: 'text', any: ['spam'], exclude: true }],
+    sort: 'newest', dedupe: true, perAuthor: 4, collapse: null,
+  };
+  const { id } = (await sendFromPage(options, 'feeds.save', { definition })).value;
+  const feeds = await browser.openExtensionPage(`extension/feeds/feeds.html#edit/${id}`);
+  await feeds.setViewportSize({ width: 1100, height: 900 });
+  await feeds.getByTestId('feeds-step').first().waitFor();
+  await feeds.locator('[data-skypanel-feed-post]').first().waitFor();
+  await feeds.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
+  await feeds.screenshot({ path: join(shotDir, 'feeds-editor.png') });
+  await feeds.goto(feeds.url().replace(`#edit/${id}`, `#feed/${id}`));
+  await feeds.locator('[data-skypanel-feed-post]').nth(3).waitFor();
+  await feeds.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
+  await feeds.screenshot({ path: join(shotDir, 'feeds.png') });
   await browser.close();
   console.log(`screenshots written to ${shotDir}`);
 } else {
