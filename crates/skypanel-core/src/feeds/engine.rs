@@ -474,13 +474,13 @@ fn has_link_facet(c: &Candidate) -> bool {
 #[derive(Debug)]
 struct WordSet {
     words: Vec<String>,
-    /// Which bytes start one of the words.
-    starts: [bool; 256],
+    /// Which bytes start one of the words (boxed: the stage enum stays small).
+    starts: Box<[bool; 256]>,
 }
 
 impl WordSet {
     fn new(words: Vec<String>) -> WordSet {
-        let mut starts = [false; 256];
+        let mut starts = Box::new([false; 256]);
         for w in &words {
             if let Some(&b) = w.as_bytes().first() {
                 starts[usize::from(b)] = true;
