@@ -14,7 +14,11 @@
 //! | `search` | `searchPosts` (needs an account: bsky.app's AppView answers searches only signed in) |
 //! | `saved` | the host's library ([`Host::saved_page`]) |
 //! | `mutuals` | the home timeline, keeping items whose owner (author, or reposter) is a mutual |
-//! | `quiet` | each quiet poster's `getAuthorFeed` (`posts_no_replies`, no reposts) as its own stream |
+//! | `quiet` | the home timeline, keeping quiet posters' own posts (no reposts, no replies) |
+//!
+//! Quiet posters are read from the home timeline rather than from each one's author feed:
+//! from the cache, a feed over hundreds of quiet accounts then costs a few timeline pages,
+//! not hundreds of requests (their posts are sparse there: pages of 100 are read).
 //!
 //! A source that fails (unknown handle, deleted list, unknown feed, signed out) becomes a
 //! [`Problem`] at its place in the definition and the others still run; only a failure of
@@ -35,7 +39,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::computed::{self, post_as_item, MAX_LIST_MEMBERS, QUIET_FILTER};
+use super::computed::{self, post_as_item, MAX_LIST_MEMBERS};
 use super::definition::{Definition, Source};
 use super::engine::{self, Context, Engine, Memory};
 use super::limit::PerHost;
@@ -152,42 +156,35 @@ pub async fn run<T: Transport, H: Host>(
     };
     let specs = merger.specs();
     // Mutuals and quiet posters needed again when resuming (from the cache).
-    if plan.mutuals.is_none() && specs.iter().any(|s| matches!(source(def, s), Some(Source::Mutuals { .. })))
-    {
+    for spec in &specs {
+        let Some(src) = source(def, spec) else { continue };
+        if plan.people.contains_key(&spec.source)
+            || !matches!(src, Source::Mutuals { .. } | Source::Quiet { .. })
+        {
+            continue;
+        }
         if let Some(did) = &viewer {
-            match computed::mutuals(client, host, did, now_ms).await {
-                Ok(m) => plan.mutuals = Some(Rc::new(m.into_iter().collect())),
+            match people(client, host, src, did, now_ms).await {
+                Ok(set) => {
+                    plan.people.insert(spec.source, Rc::new(set.into_iter().collect()));
+                }
                 Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
                 Err(_) => {}
             }
         }
     }
     errors.append(&mut plan.problems);
-    let quiet_pages = std::mem::take(&mut plan.first_pages);
 
     let per_stream = (2 * limit / specs.len().max(1) + 10).clamp(10, 100);
     let budget = specs.len() + EXTRA_PAGES;
-    let first_pages = std::cell::RefCell::new(quiet_pages);
-    let mutuals = plan.mutuals.clone();
+    let people_of = &plan.people;
     let fetch = |i: usize, cursor: Option<String>| {
         let spec = specs.get(i).cloned();
-        // A quiet poster's first page was read while measuring its rate: used again here.
-        let first = match (&spec, &cursor) {
-            (Some(s @ StreamSpec { sub: Some(did), .. }), None)
-                if matches!(source(def, s), Some(Source::Quiet { .. })) =>
-            {
-                first_pages.borrow_mut().remove(did)
-            }
-            _ => None,
-        };
-        let mutuals = mutuals.clone();
+        let people = spec.as_ref().and_then(|s| people_of.get(&s.source)).cloned();
         async move {
             let spec = spec.ok_or_else(|| Error::InvalidInput("no such stream".into()))?;
             let src = source(def, &spec).ok_or_else(|| Error::InvalidInput("no such source".into()))?;
-            if let Some((items, next)) = first {
-                return Ok(Page { items, next, keep: Some(no_reposts()) });
-            }
-            fetch_page(client, host, src, &spec, cursor, per_stream, mutuals).await
+            fetch_page(client, host, src, &spec, cursor, per_stream, people).await
         }
     };
     let dedupe = def.dedupe;
@@ -256,8 +253,8 @@ struct Plan {
     problems: Vec<Problem>,
     first_error: Option<Error>,
     failed_setup: usize,
-    mutuals: Option<Rc<HashSet<String>>>,
-    first_pages: HashMap<String, (Vec<FeedItem>, Option<String>)>,
+    /// The mutuals or quiet posters (DIDs) of each such source, by source index.
+    people: HashMap<u16, Rc<HashSet<String>>>,
 }
 
 impl Plan {
@@ -346,23 +343,12 @@ async fn streams<T: Transport, H: Host>(
                     Err(e) => plan.fail(i, src, e),
                 }
             }
-            Source::Mutuals { .. } => {
+            Source::Mutuals { .. } | Source::Quiet { .. } => {
                 let Some(did) = viewer else { continue };
-                match computed::mutuals(client, host, did, now_ms).await {
-                    Ok(m) => {
-                        plan.mutuals = Some(Rc::new(m.into_iter().collect()));
+                match people(client, host, src, did, now_ms).await {
+                    Ok(set) => {
+                        plan.people.insert(i as u16, Rc::new(set.into_iter().collect()));
                         specs.push(one(None));
-                    }
-                    Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
-                    Err(e) => plan.fail(i, src, e),
-                }
-            }
-            Source::Quiet { days, max_per_day, .. } => {
-                let Some(did) = viewer else { continue };
-                match computed::quiet(client, host, did, *days, *max_per_day, now_ms).await {
-                    Ok(q) => {
-                        plan.first_pages.extend(q.pages);
-                        specs.extend(q.dids.into_iter().map(|d| one(Some(d))));
                     }
                     Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
                     Err(e) => plan.fail(i, src, e),
@@ -372,6 +358,22 @@ async fn streams<T: Transport, H: Host>(
         }
     }
     Ok(specs)
+}
+
+/// The viewer's mutuals or quiet posters (DIDs) for a `mutuals` or `quiet` source.
+async fn people<T: Transport, H: Host>(
+    client: &Client<T>,
+    host: &H,
+    src: &Source,
+    viewer: &str,
+    now_ms: i64,
+) -> Result<Vec<String>, Error> {
+    match src {
+        Source::Quiet { days, max_per_day, .. } => {
+            Ok(computed::quiet(client, host, viewer, *days, *max_per_day, now_ms).await?.dids)
+        }
+        _ => computed::mutuals(client, host, viewer, now_ms).await,
+    }
 }
 
 /// The at-uri of a list or feed written as an at-uri or a bsky.app URL (a handle in either is
@@ -400,20 +402,31 @@ async fn fetch_page<T: Transport, H: Host>(
     spec: &StreamSpec,
     cursor: Option<String>,
     size: usize,
-    mutuals: Option<Rc<HashSet<String>>>,
+    people: Option<Rc<HashSet<String>>>,
 ) -> Fetched {
     let limit = size.min(100) as u8;
     let at = cursor.clone();
-    let feed = |source: FeedSource, keep: Option<Keep>| async move {
-        let page = client.feed_page(&source, limit, at.as_deref()).await?;
-        Ok(Page { items: page.feed, next: page.cursor, keep })
+    let feed_of = |source: FeedSource, keep: Option<Keep>, n: u8| {
+        let at = at.clone();
+        async move {
+            let page = client.feed_page(&source, n, at.as_deref()).await?;
+            Ok(Page { items: page.feed, next: page.cursor, keep })
+        }
     };
+    let feed = |source: FeedSource, keep: Option<Keep>| feed_of(source, keep, limit);
     match (src, &spec.sub) {
         (Source::Timeline { .. }, _) => feed(FeedSource::Timeline, None).await,
         (Source::Mutuals { .. }, _) => {
-            let set = mutuals.unwrap_or_default();
+            let set = people.unwrap_or_default();
             let keep: Keep = Rc::new(move |v: &FeedViewPost| set.contains(&v.owner().did));
-            feed(FeedSource::Timeline, Some(keep)).await
+            feed_of(FeedSource::Timeline, Some(keep), 100).await
+        }
+        (Source::Quiet { .. }, _) => {
+            let set = people.unwrap_or_default();
+            let keep: Keep = Rc::new(move |v: &FeedViewPost| {
+                v.reason.is_none() && v.reply.is_none() && set.contains(&v.post.author.did)
+            });
+            feed_of(FeedSource::Timeline, Some(keep), 100).await
         }
         (Source::Author { actor, replies, reposts, .. }, _) => {
             let filter = if *replies { AuthorFilter::PostsWithReplies } else { AuthorFilter::PostsNoReplies };
@@ -423,12 +436,8 @@ async fn fetch_page<T: Transport, H: Host>(
         (Source::List { .. }, Some(uri)) => feed(FeedSource::List { uri: uri.clone() }, None).await,
         (Source::Feed { .. }, Some(uri)) => feed(FeedSource::Feed { uri: uri.clone() }, None).await,
         (Source::ListMembers { .. }, Some(did)) => {
-            feed(FeedSource::Author { actor: did.clone(), filter: QUIET_FILTER, include_pins: false }, None)
-                .await
-        }
-        (Source::Quiet { .. }, Some(did)) => {
-            let source = FeedSource::Author { actor: did.clone(), filter: QUIET_FILTER, include_pins: false };
-            feed(source, Some(no_reposts())).await
+            let filter = AuthorFilter::PostsNoReplies;
+            feed(FeedSource::Author { actor: did.clone(), filter, include_pins: false }, None).await
         }
         (Source::Search { query, .. }, _) => {
             let (posts, next) = search_raw(client, query, limit, cursor.as_deref()).await?;
