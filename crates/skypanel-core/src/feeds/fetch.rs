@@ -89,6 +89,9 @@ pub const PREFERENCES_CACHE_MS: i64 = 10 * 60 * 1000;
 /// Pages fetched per run beyond the first round: enough for filters that keep few posts,
 /// bounded so a feed that keeps nothing still answers.
 pub const EXTRA_PAGES: usize = 12;
+/// More pages per run for a feed with a `quiet` source: a quiet poster's post may sit behind
+/// thousands of busier ones in the home timeline (pages of 100: up to 6,000 items a run).
+pub const QUIET_EXTRA_PAGES: usize = 48;
 
 /// One page of `def`'s feed, continuing from `cursor` (from the previous page's
 /// [`FeedPage::cursor`]), with at most about `limit` posts (more only when several sources
@@ -176,7 +179,9 @@ pub async fn run<T: Transport, H: Host>(
     errors.append(&mut plan.problems);
 
     let per_stream = (2 * limit / specs.len().max(1) + 10).clamp(10, 100);
-    let budget = specs.len() + EXTRA_PAGES;
+    // Quiet posters' posts are sparse in the home timeline: dig deeper for them.
+    let sparse = specs.iter().any(|s| matches!(source(def, s), Some(Source::Quiet { .. })));
+    let budget = specs.len() + EXTRA_PAGES + if sparse { QUIET_EXTRA_PAGES } else { 0 };
     let people_of = &plan.people;
     let fetch = |i: usize, cursor: Option<String>| {
         let spec = specs.get(i).cloned();
