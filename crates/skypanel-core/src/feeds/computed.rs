@@ -201,6 +201,31 @@ pub async fn measure<T: Transport>(
     Ok(Measured { did: did.to_owned(), rate: Rate::AtLeast(count as f64 / days_f) })
 }
 
+#[derive(Deserialize)]
+struct PostCount {
+    did: String,
+    #[serde(rename = "postsCount", default)]
+    posts_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct PostCounts {
+    profiles: Vec<PostCount>,
+}
+
+/// The post counts of up to 25 accounts (`getProfiles`; only the counts are read: the whole
+/// profile view's parser would grow the wasm).
+async fn post_counts<T: Transport>(
+    client: &Client<T>,
+    actors: &[(&str, &str)],
+) -> Result<Vec<PostCount>, Error> {
+    const METHOD: &str = "app.bsky.actor.getProfiles";
+    let bytes = client.query(METHOD, actors, Auth::Optional).await?;
+    let page: PostCounts = crate::model::from_json_bytes(&bytes)
+        .map_err(|e| Error::Malformed { method: METHOD.into(), detail: e.to_string() })?;
+    Ok(page.profiles)
+}
+
 /// Quiet posters among the viewer's follows.
 pub struct Quiet {
     /// The quiet accounts' DIDs, in the order of the viewer's follows.
@@ -235,9 +260,11 @@ pub async fn quiet<T: Transport, H: Host>(
     };
     host.progress(LABEL, 0, total);
     let allowed = (max_per_day * f64::from(days.max(1))).floor();
-    let batches: Vec<Vec<String>> =
-        all.chunks(crate::xrpc::MAX_BATCH).map(|c| c.iter().map(|p| p.did.clone()).collect()).collect();
-    let counted = join_all(batches.iter().map(|b| client.get_profiles(b)).collect()).await;
+    let batches: Vec<Vec<(&str, &str)>> = all
+        .chunks(crate::xrpc::MAX_BATCH)
+        .map(|c| c.iter().map(|p| ("actors", p.did.as_str())).collect())
+        .collect();
+    let counted = join_all(batches.iter().map(|b| post_counts(client, b)).collect()).await;
     let mut posts: HashMap<String, u64> = HashMap::new();
     let mut first_error = None;
     for result in counted {
