@@ -1,9 +1,8 @@
 //! On-the-fly feeds, natively, against the real reference Bluesky network started by the
 //! test harness (`$SKYPANEL_TEST_NETWORK`; the seed's `feeds` section describes what was
 //! made for them). Every source kind, the viewer's moderation, errors at their field, and
-//! paging; the expected posts are computed from raw API calls. Also writes the posts of a
-//! few fixed definitions to `feeds-native.json` beside the network description, for the
-//! extension's end-to-end test to compare with the worker's answers on the same network.
+//! paging; the expected posts are computed from raw API calls. (The same definitions run
+//! natively and from the extension's worker are compared in tests/e2e/feeds-native.test.mjs.)
 //! Ignored by a bare `cargo test`; `make test` runs them with `--include-ignored`.
 
 use std::cell::RefCell;
@@ -477,54 +476,4 @@ fn pages_through_many_sources_give_the_whole_feed_once() {
         let paged = all_pages(&alice, &host, &text, limit);
         assert_eq!(paged, ids(&whole), "pages of {limit}");
     }
-}
-
-/// The posts of fixed definitions, natively, for the extension's e2e test to compare with
-/// what the worker answers for the same definitions on the same network.
-#[test]
-#[ignore = "needs the local Bluesky network: run `make test` or scripts/with-network.sh"]
-fn writes_the_native_answers_of_fixed_definitions() {
-    let net = net();
-    let alice = client(&net, Some("alice"));
-    let host = TestHost::default();
-    let cases = [
-        (
-            "timeline, no reposts",
-            feed(json!([{"kind": "timeline"}]), json!({"filters": [{"kind": "reposts", "keep": false}]})),
-        ),
-        (
-            "rockets and nora, top",
-            feed(
-                json!([{"kind": "feed", "uri": s(&net, "feed.uri")}, {"kind": "author", "actor": "nora.test"}]),
-                json!({"sort": "top", "filters": [{"kind": "mutedWords"}]}),
-            ),
-        ),
-        (
-            "friends' members, two each, collapsed",
-            feed(
-                json!([{"kind": "listMembers", "uri": s(&net, "list.uri")}]),
-                json!({"perAuthor": 2, "collapse": {"mode": "runs", "threshold": 2}}),
-            ),
-        ),
-        ("mutuals", feed(json!([{"kind": "mutuals"}]), json!({}))),
-    ];
-    let mut out = Vec::new();
-    for (name, text) in &cases {
-        let p = ok(&alice, &host, text, 30);
-        assert!(!p.posts.is_empty(), "{name}");
-        out.push(json!({
-            "name": name,
-            "definition": serde_json::from_str::<Value>(text).unwrap(),
-            "limit": 30,
-            "posts": p.posts.iter().map(|c| json!({"uri": c.view.post.uri, "id": c.key.id})).collect::<Vec<_>>(),
-            "steps": p.steps,
-            "blocks": p.blocks,
-        }));
-    }
-    let path = std::path::Path::new(&std::env::var("SKYPANEL_TEST_NETWORK").unwrap())
-        .with_file_name("feeds-native.json");
-    let doc = json!({"viewer": s(&net, "viewer.did"), "pds": s(&net, "pds"), "cases": out});
-    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-    let back: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(back["cases"].as_array().unwrap().len(), cases.len());
 }
