@@ -101,3 +101,49 @@ for (const definition of DEFINITIONS) {
     }
   });
 }
+
+test('signed out, both read the public sources and report the timeline at its field', async () => {
+  const definition = feedOf('Public and private', [{ kind: 'timeline' }, { kind: 'author', actor: net.accounts.grace.handle }]);
+  const natively = JSON.parse(
+    execFileSync(CLI, ['feeds', 'run', '-', '--plc', net.plc, '--appview', net.appview, '--limit', '30', '--json'], {
+      input: JSON.stringify(definition),
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+      encoding: 'utf8',
+    }),
+  );
+  assert.ok(natively.posts.length > 0, 'the author source ran');
+  assert.ok(natively.posts.every((/** @type {any} */ p) => p.item.post.author.handle === net.accounts.grace.handle));
+  const problem = natively.errors.find((/** @type {any} */ e) => e.path.startsWith('sources[0]'));
+  assert.equal(problem?.name, 'NotSignedIn', `the timeline is reported at sources[0]: ${JSON.stringify(natively.errors)}`);
+
+  // The extension signed out: a fresh profile pointed at the local network, nobody signed in.
+  const fresh = await launch({ replica: false });
+  try {
+    const options = await fresh.openExtensionPage('extension/options/options.html');
+    await options.fill('#plc-url', net.plc);
+    await options.fill('#appview-url', net.appview);
+    await options.fill('#entryway-url', net.pds);
+    await options.click('#services button[type=submit]');
+    await options.getByTestId('options-services-status').filter({ hasText: 'Saved.' }).waitFor();
+    const answer = await sendFromPage(options, 'feeds.run', { definition, limit: 30 });
+    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+    assert.deepEqual(comparable(answer.value), comparable(natively));
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('a definition from a newer SkyPanel is refused by both, with the same message', async () => {
+  const definition = { ...feedOf('Future', [{ kind: 'timeline' }]), version: 2 };
+  const answer = await sendFromPage(page, 'feeds.run', { definition });
+  assert.equal(answer.error?.name, 'InvalidInput');
+  assert.match(answer.error.message, /newer SkyPanel/);
+  let failed;
+  try {
+    execFileSync(CLI, ['feeds', 'run', '-', '--appview', net.appview], { input: JSON.stringify(definition), encoding: 'utf8', stdio: 'pipe' });
+  } catch (err) {
+    failed = /** @type {any} */ (err);
+  }
+  assert.equal(failed?.status, 1, 'the CLI refuses it with exit status 1');
+  assert.ok(String(failed.stderr).includes(answer.error.message.replace(/ \(at .*\)$/, '')), `the CLI says the same: ${failed.stderr}`);
+});
