@@ -27,6 +27,13 @@ report_min() {
   else verdict="MISSED"; fi
   printf '  %-44s %10s %-4s (at least %s %s: %s) %s\n' "$label" "$value" "$unit" "$budget" "$unit" "$verdict" "$note"
 }
+# field JSON NAME: a number from a bench's one-line JSON answer.
+field() { sed -E "s/.*\"$2\": ?(-?[0-9.]+).*/\1/" <<<"$1"; }
+size_line() { # LABEL FILE [BUDGET-KB [NOTE]]: gzip -9 size in KB (1,000 bytes), and the raw size
+  local raw gz
+  raw=$(stat -c %s "$2"); gz=$(gzip -9c "$2" | wc -c)
+  report "$1" "$(awk -v g="$gz" 'BEGIN { printf "%.1f", g / 1000 }')" "KB" "${3:-}" "gzip ($gz bytes; $((raw / 1024)) KiB raw) ${4:-}"
+}
 # Sections to run: all by default, or those named (scripts/bench.sh feeds size).
 SECTIONS=("$@")
 want() { [ ${#SECTIONS[@]} -eq 0 ] || [[ " ${SECTIONS[*]} " == *" $1 "* ]]; }
@@ -38,18 +45,12 @@ if want parse; then
 say "parse + model timeline_50.json (164 KB, 50 posts)"
 native=$(cargo run --quiet --release -p skypanel-core --example bench_parse)
 wasm=$("$NODE22" "$TESTS/bench/wasm-parse.mjs")
-field() { sed -E "s/.*\"$2\": ?(-?[0-9.]+).*/\1/" <<<"$1"; }
 report "native, median" "$(field "$native" median_ms)" ms 1
 report "wasm in Chromium $(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1), median" "$(field "$wasm" median_ms)" ms 2
 fi
 
 if want size; then
 say "size of what the extension ships"
-size_line() { # LABEL FILE [BUDGET-KB [NOTE]]: gzip -9 size in KB (1,000 bytes), and the raw size
-  local raw gz
-  raw=$(stat -c %s "$2"); gz=$(gzip -9c "$2" | wc -c)
-  report "$1" "$(awk -v g="$gz" 'BEGIN { printf "%.1f", g / 1000 }')" "KB" "${3:-}" "gzip ($gz bytes; $((raw / 1024)) KiB raw) ${4:-}"
-}
 size_line "skypanel_wasm_bg.wasm (core+client)" extension/wasm/skypanel_wasm_bg.wasm 150
 size_line "skypanel_wasm.js (its glue)" extension/wasm/skypanel_wasm.js
 size_line "skypanel_library_wasm_bg.wasm" extension/wasm/skypanel_library_wasm_bg.wasm "" "(the library, loaded when used)"
