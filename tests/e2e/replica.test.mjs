@@ -175,7 +175,13 @@ test('/saved: getBookmarks as rows with no per-post testid', async () => {
   const [post] = JSON.parse(await replica.xrpc('app.bsky.feed.searchPosts', { q: 'Quiet day' })).posts;
   await replica.xrpc('app.bsky.bookmark.createBookmark', {}, { uri: post.uri, cid: post.cid });
   try {
-    const bookmarks = JSON.parse(await replica.xrpc('app.bsky.bookmark.getBookmarks', {})).bookmarks;
+    // The AppView lists a new bookmark once it has indexed it: wait for that, not a time.
+    const listed = async () => JSON.parse(await replica.xrpc('app.bsky.bookmark.getBookmarks', {})).bookmarks;
+    let bookmarks = await listed();
+    for (let i = 0; i < 100 && !bookmarks.some((/** @type {any} */ b) => b.item?.uri === post.uri); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      bookmarks = await listed();
+    }
     const saved = await browser.openBsky('/saved');
     await saved.waitForFunction(() => document.querySelector('[data-testid="bookmarksScreen"] [data-testid="replyBtn"]'));
     assert.deepEqual(await postRows(saved, 'bookmarksScreen'), bookmarks.map((/** @type {any} */ b) => ({ testid: null, href: permalink(b.item) })));
