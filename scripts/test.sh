@@ -65,7 +65,7 @@ wait_network
 export SKYPANEL_TEST_NETWORK="$NETWORK_JSON"
 
 stage rust cargo cargo test --workspace --no-fail-fast -- --include-ignored
-CHROMEDRIVER="$(command -v chromedriver)" stage wasm cargo cargo test --no-fail-fast -p skypanel-wasm --target wasm32-unknown-unknown
+CHROMEDRIVER="$(command -v chromedriver)" stage wasm cargo cargo test --no-fail-fast -p skypanel-wasm -p skypanel-feeds-wasm --target wasm32-unknown-unknown
 stage e2e node "$NODE22" --test --test-reporter=tap "$TESTS"/e2e/*.test.mjs
 
 echo
