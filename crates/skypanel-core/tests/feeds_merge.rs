@@ -417,7 +417,8 @@ use skypanel_core::xrpc::Session;
 
 /// A small AppView in memory: `posts[u]` are account `user<u>.test`'s posts (one a minute,
 /// newest first), served by getAuthorFeed in pages with offsets as cursors; unknown
-/// accounts get the AppView's 400 "Profile not found". Counts requests in flight.
+/// accounts get the AppView's 400 "Profile not found", and every list its "List not found".
+/// Counts requests in flight.
 struct FakeAppView {
     posts_per_user: usize,
     users: usize,
@@ -478,6 +479,9 @@ impl Transport for FakeAppView {
         self.in_flight.set(self.in_flight.get() - 1);
         let (status, body) = if request.url.contains("getAuthorFeed") {
             self.author_page(&request.url)
+        } else if request.url.contains("getList") {
+            // No lists here: every one was deleted.
+            (400, r#"{"error":"InvalidRequest","message":"List not found"}"#.into())
         } else if request.url.contains("getPreferences") {
             (200, r#"{"preferences":[]}"#.into())
         } else {
@@ -609,4 +613,26 @@ fn a_source_that_fails_is_a_problem_at_its_field_and_the_others_still_run() {
     let err = run_page(&app, true, &other, first.cursor.as_deref(), 2).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.to_string().contains("start the feed again"), "{err}");
+}
+
+#[test]
+fn sources_are_set_up_together_and_their_problems_keep_the_definitions_order() {
+    let app = FakeAppView::new(2, 3);
+    let lists: Vec<String> = (0..12)
+        .map(|n| format!(r#"{{"kind":"list","uri":"at://did:plc:owner/app.bsky.graph.list/l{n}"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"format":"skypanel.feed","version":1,"name":"t","sources":[{},{{"kind":"author","actor":"user1.test"}}]}}"#,
+        lists.join(",")
+    );
+    let page = run_page(&app, false, &text, None, 30).unwrap();
+    // The twelve lists are checked at once (six in flight), not one after another.
+    let checks = app.requests.borrow().iter().filter(|u| u.contains("getList")).count();
+    assert_eq!(checks, 12);
+    assert_eq!(app.peak.get(), MAX_PER_HOST, "the lists are checked six at a time");
+    let at: Vec<(String, String)> = page.errors.iter().map(|p| (p.path.clone(), p.name.clone())).collect();
+    let expected: Vec<(String, String)> =
+        (0..12).map(|n| (format!("sources[{n}].uri"), "UnknownList".to_string())).collect();
+    assert_eq!(at, expected, "one problem per deleted list, in the definition's order");
+    assert_eq!(page.posts.len(), 3, "the author's posts still come");
 }

@@ -42,7 +42,7 @@ use serde_json::Value;
 use super::computed::{self, post_as_item, MAX_LIST_MEMBERS};
 use super::definition::{Definition, Source};
 use super::engine::{self, Context, Engine, Memory};
-use super::limit::PerHost;
+use super::limit::{join_all, PerHost};
 use super::merge::{self, fill, Fetched, Keep, Merger, Page, StreamSpec};
 use super::moderation::Moderation;
 use super::{Candidate, Problem, SortKey, Step};
@@ -178,7 +178,12 @@ pub async fn run<T: Transport, H: Host>(
     }
     errors.append(&mut plan.problems);
 
-    let per_stream = (2 * limit / specs.len().max(1) + 10).clamp(10, 100);
+    // Each stream's page holds at least `limit` items: when every stream brings that many (or
+    // ends), the newest `limit` items overall are all safe after one round, as none of them
+    // can be older than a stream's `limit`-th item; a page then costs one round of requests
+    // when the filters keep what comes. Small limits over few sources still read a little
+    // more (pages of 10 or more), for filters that drop some.
+    let per_stream = limit.max((2 * limit / specs.len().max(1) + 10).clamp(10, 100)).min(100);
     // Quiet posters' posts are sparse in the home timeline: dig deeper for them.
     let sparse = specs.iter().any(|s| matches!(source(def, s), Some(Source::Quiet { .. })));
     let budget = specs.len() + EXTRA_PAGES + if sparse { QUIET_EXTRA_PAGES } else { 0 };
@@ -278,8 +283,28 @@ fn no_reposts() -> Keep {
     Rc::new(|v: &FeedViewPost| v.reposted_by().is_none())
 }
 
+/// What setting up one source found.
+enum Setup {
+    /// Nothing to run (an unknown kind).
+    Skip,
+    /// The source's streams, and a problem to report with them (a list read only in part).
+    Streams(Vec<StreamSpec>, Option<Problem>),
+    /// The viewer's mutuals or quiet posters (DIDs), read by one stream.
+    People(Vec<String>),
+    /// The source cannot run: a problem at its place.
+    Failed(Error),
+    /// The whole run fails (an expired token, which the caller refreshes once for all).
+    Abort(Error),
+}
+
 /// The streams of each runnable source (at most `MAX_SOURCES`); sources that cannot run
-/// are reported in `plan`.
+/// are reported in `plan`, in the definition's order.
+///
+/// The sources are set up together (resolving handles, checking lists, reading list
+/// members: one round trip's wait, not one per source), except the viewer's mutuals and
+/// quiet posters, which are worked out one after another while the others run: each may
+/// read every follow and reports progress under its own label, and a second source of the
+/// same kind then finds the first's result in the cache.
 async fn streams<T: Transport, H: Host>(
     client: &Client<PerHost<T>>,
     host: &H,
@@ -288,81 +313,125 @@ async fn streams<T: Transport, H: Host>(
     now_ms: i64,
     plan: &mut Plan,
 ) -> Result<Vec<StreamSpec>, Error> {
+    let sources: Vec<(usize, &Source)> =
+        def.sources.iter().enumerate().take(super::definition::MAX_SOURCES).collect();
+    let (people_sources, others): (Vec<_>, Vec<_>) =
+        sources.iter().partition(|(_, s)| matches!(s, Source::Mutuals { .. } | Source::Quiet { .. }));
+    type Batch<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Vec<(usize, Setup)>> + 'a>>;
+    let together: Batch<'_> = Box::pin(async {
+        let setups = others.iter().map(|&&(i, src)| setup(client, host, i, src, viewer, now_ms)).collect();
+        others.iter().map(|&&(i, _)| i).zip(join_all(setups).await).collect()
+    });
+    let one_by_one: Batch<'_> = Box::pin(async {
+        let mut out = Vec::new();
+        for &&(i, src) in &people_sources {
+            let done = setup(client, host, i, src, viewer, now_ms).await;
+            let stop = matches!(done, Setup::Abort(_));
+            out.push((i, done));
+            if stop {
+                break;
+            }
+        }
+        out
+    });
+    let mut setups: Vec<Option<Setup>> = sources.iter().map(|_| None).collect();
+    for (i, done) in join_all(vec![together, one_by_one]).await.into_iter().flatten() {
+        if let Some(slot) = setups.get_mut(i) {
+            *slot = Some(done);
+        }
+    }
+
     let mut specs = Vec::new();
-    for (i, src) in def.sources.iter().enumerate().take(super::definition::MAX_SOURCES) {
-        let one = |sub: Option<String>| StreamSpec { source: i as u16, sub };
-        if matches!(src, Source::Unknown(_)) {
-            continue;
-        }
-        if src.needs_account() && viewer.is_none() {
-            let method = match src {
-                Source::Search { .. } => "app.bsky.feed.searchPosts",
-                _ => "app.bsky.feed.getTimeline",
-            };
-            plan.fail(i, src, Error::NotSignedIn { method: method.into() });
-            continue;
-        }
-        match src {
-            Source::Timeline { .. }
-            | Source::Author { .. }
-            | Source::Search { .. }
-            | Source::Saved { .. } => specs.push(one(None)),
-            Source::List { uri, .. } | Source::Feed { uri, .. } => {
-                let collection = if matches!(src, Source::List { .. }) {
-                    super::definition::LIST_COLLECTION
-                } else {
-                    super::definition::FEED_COLLECTION
-                };
-                let mut found = resolve_target_uri(client, uri, collection).await;
-                if let (Ok(at), Source::List { .. }) = (&found, src) {
-                    // getListFeed answers a deleted list with its old members' posts: ask
-                    // for the list itself (one member) to tell the user it is gone.
-                    if let Err(e) = computed::list_members(client, at, 1).await {
-                        found = Err(e);
-                    }
-                }
-                match found {
-                    Ok(at) => specs.push(one(Some(at))),
-                    Err(e) => plan.fail(i, src, e),
-                }
+    for (&(i, src), done) in sources.iter().zip(setups) {
+        match done {
+            None | Some(Setup::Skip) => {}
+            Some(Setup::Streams(streams, problem)) => {
+                plan.problems.extend(problem);
+                specs.extend(streams);
             }
-            Source::ListMembers { uri, .. } => {
-                let members = match resolve_target_uri(client, uri, super::definition::LIST_COLLECTION).await
-                {
-                    Ok(at) => computed::list_members(client, &at, MAX_LIST_MEMBERS).await,
-                    Err(e) => Err(e),
-                };
-                match members {
-                    Ok((dids, capped)) => {
-                        if capped {
-                            plan.problems.push(Problem {
-                                path: format!("sources[{i}]"),
-                                name: "InvalidInput".into(),
-                                message: format!(
-                                    "this list has more than {MAX_LIST_MEMBERS} members; only the first {MAX_LIST_MEMBERS} are read (use the list's own feed, kind \"list\", for all of them)"
-                                ),
-                            });
-                        }
-                        specs.extend(dids.into_iter().map(|d| one(Some(d))));
-                    }
-                    Err(e) => plan.fail(i, src, e),
-                }
+            Some(Setup::People(dids)) => {
+                plan.people.insert(i as u16, Rc::new(dids.into_iter().collect()));
+                specs.push(StreamSpec { source: i as u16, sub: None });
             }
-            Source::Mutuals { .. } | Source::Quiet { .. } => {
-                let Some(did) = viewer else { continue };
-                match people(client, host, src, did, now_ms).await {
-                    Ok(set) => {
-                        plan.people.insert(i as u16, Rc::new(set.into_iter().collect()));
-                        specs.push(one(None));
-                    }
-                    Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
-                    Err(e) => plan.fail(i, src, e),
-                }
-            }
-            Source::Unknown(_) => {}
+            Some(Setup::Failed(e)) => plan.fail(i, src, e),
+            Some(Setup::Abort(e)) => return Err(e),
         }
     }
     Ok(specs)
+}
+
+/// Sets up source `i`: what it needs before its first page (see [`streams`]).
+async fn setup<T: Transport, H: Host>(
+    client: &Client<PerHost<T>>,
+    host: &H,
+    i: usize,
+    src: &Source,
+    viewer: Option<&str>,
+    now_ms: i64,
+) -> Setup {
+    let one = |sub: Option<String>| StreamSpec { source: i as u16, sub };
+    if matches!(src, Source::Unknown(_)) {
+        return Setup::Skip;
+    }
+    if src.needs_account() && viewer.is_none() {
+        let method = match src {
+            Source::Search { .. } => "app.bsky.feed.searchPosts",
+            _ => "app.bsky.feed.getTimeline",
+        };
+        return Setup::Failed(Error::NotSignedIn { method: method.into() });
+    }
+    match src {
+        Source::Timeline { .. } | Source::Author { .. } | Source::Search { .. } | Source::Saved { .. } => {
+            Setup::Streams(vec![one(None)], None)
+        }
+        Source::List { uri, .. } | Source::Feed { uri, .. } => {
+            let collection = if matches!(src, Source::List { .. }) {
+                super::definition::LIST_COLLECTION
+            } else {
+                super::definition::FEED_COLLECTION
+            };
+            let mut found = resolve_target_uri(client, uri, collection).await;
+            if let (Ok(at), Source::List { .. }) = (&found, src) {
+                // getListFeed answers a deleted list with its old members' posts: ask
+                // for the list itself (one member) to tell the user it is gone.
+                if let Err(e) = computed::list_members(client, at, 1).await {
+                    found = Err(e);
+                }
+            }
+            match found {
+                Ok(at) => Setup::Streams(vec![one(Some(at))], None),
+                Err(e) => Setup::Failed(e),
+            }
+        }
+        Source::ListMembers { uri, .. } => {
+            let members = match resolve_target_uri(client, uri, super::definition::LIST_COLLECTION).await {
+                Ok(at) => computed::list_members(client, &at, MAX_LIST_MEMBERS).await,
+                Err(e) => Err(e),
+            };
+            match members {
+                Ok((dids, capped)) => {
+                    let problem = capped.then(|| Problem {
+                        path: format!("sources[{i}]"),
+                        name: "InvalidInput".into(),
+                        message: format!(
+                            "this list has more than {MAX_LIST_MEMBERS} members; only the first {MAX_LIST_MEMBERS} are read (use the list's own feed, kind \"list\", for all of them)"
+                        ),
+                    });
+                    Setup::Streams(dids.into_iter().map(|d| one(Some(d))).collect(), problem)
+                }
+                Err(e) => Setup::Failed(e),
+            }
+        }
+        Source::Mutuals { .. } | Source::Quiet { .. } => {
+            let Some(did) = viewer else { return Setup::Skip };
+            match people(client, host, src, did, now_ms).await {
+                Ok(dids) => Setup::People(dids),
+                Err(e) if e.kind() == ErrorKind::ExpiredToken => Setup::Abort(e),
+                Err(e) => Setup::Failed(e),
+            }
+        }
+        Source::Unknown(_) => Setup::Skip,
+    }
 }
 
 /// The viewer's mutuals or quiet posters (DIDs) for a `mutuals` or `quiet` source.
