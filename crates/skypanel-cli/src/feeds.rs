@@ -9,13 +9,9 @@
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
-use serde::Serialize;
-use serde_json::value::RawValue;
-use skypanel_core::feeds::definition;
 use skypanel_core::feeds::fetch::{self, FeedPage, Host};
 use skypanel_core::feeds::limit::{PerHost, MAX_PER_HOST};
-use skypanel_core::feeds::{Problem, Step};
-use skypanel_core::grouping::Block;
+use skypanel_core::feeds::{answer, definition};
 use skypanel_core::identity::{self, ServiceConfig};
 use skypanel_core::xrpc::{Client, Transport};
 use skypanel_core::Error;
@@ -100,27 +96,6 @@ impl Host for TerminalHost {
     }
 }
 
-/// One post of the JSON answer: the same fields the extension's `feeds.run` answers.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Post<'a> {
-    uri: &'a str,
-    id: &'a str,
-    time: i64,
-    sources: &'a [u16],
-    reposted_by: &'a [String],
-    item: &'a RawValue,
-}
-
-#[derive(Serialize)]
-struct Answer<'a> {
-    posts: Vec<Post<'a>>,
-    cursor: &'a Option<String>,
-    steps: &'a [Step],
-    errors: &'a [Problem],
-    blocks: &'a [Block],
-}
-
 fn read_file(file: &str) -> Result<String, String> {
     if file == "-" {
         let mut text = String::new();
@@ -184,26 +159,7 @@ pub fn run(args: RunArgs, transport: impl Transport) -> Result<(), String> {
 }
 
 fn print_json(out: &mut impl Write, page: &FeedPage) -> io::Result<()> {
-    let posts = page
-        .posts
-        .iter()
-        .map(|c| Post {
-            uri: &c.view.post.uri,
-            id: &c.key.id,
-            time: c.key.time_ms,
-            sources: &c.sources,
-            reposted_by: &c.reposted_by,
-            item: &c.raw,
-        })
-        .collect();
-    let answer = Answer {
-        posts,
-        cursor: &page.cursor,
-        steps: &page.steps,
-        errors: &page.errors,
-        blocks: &page.blocks,
-    };
-    let text = serde_json::to_string(&answer).map_err(io::Error::other)?;
+    let text = answer::to_json(page, None).map_err(io::Error::other)?;
     writeln!(out, "{text}")
 }
 

@@ -9,12 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use skypanel_core::feeds::answer;
 use skypanel_core::feeds::definition::{self, Definition};
 use skypanel_core::feeds::fetch::{self, Host};
 use skypanel_core::feeds::limit::{PerHost, MAX_PER_HOST};
-use skypanel_core::feeds::{Problem, Step};
-use skypanel_core::grouping::Block;
-use skypanel_core::xrpc::Session;
+use skypanel_core::feeds::Problem;
 use skypanel_core::Error;
 use skypanel_web::{client_with, core_error, from_json, js_error, to_json, FETCH};
 use wasm_bindgen::prelude::*;
@@ -29,29 +28,6 @@ struct Request {
     cursor: Option<String>,
     #[serde(default)]
     limit: Option<usize>,
-}
-
-/// One post of a page, for JavaScript.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Post<'a> {
-    uri: &'a str,
-    id: &'a str,
-    time: i64,
-    sources: &'a [u16],
-    reposted_by: &'a [String],
-    /// The feed item exactly as the server sent it.
-    item: &'a RawValue,
-}
-
-#[derive(Serialize)]
-struct Answer<'a> {
-    posts: Vec<Post<'a>>,
-    cursor: Option<String>,
-    steps: &'a [Step],
-    errors: &'a [Problem],
-    blocks: &'a [Block],
-    session: Option<Session>,
 }
 
 #[derive(Serialize)]
@@ -103,26 +79,7 @@ pub async fn run_feed(ctx: String, request: String, host: JsValue) -> Result<Str
     let page = fetch::run(&client, &host, &def, problems, request.cursor.as_deref(), limit, now)
         .await
         .map_err(core_error)?;
-    let posts = page
-        .posts
-        .iter()
-        .map(|c| Post {
-            uri: &c.view.post.uri,
-            id: &c.key.id,
-            time: c.key.time_ms,
-            sources: &c.sources,
-            reposted_by: &c.reposted_by,
-            item: &c.raw,
-        })
-        .collect();
-    to_json(&Answer {
-        posts,
-        cursor: page.cursor,
-        steps: &page.steps,
-        errors: &page.errors,
-        blocks: &page.blocks,
-        session: client.session(),
-    })
+    answer::to_json(&page, client.session().as_ref()).map_err(|e| js_error("Internal", &e.to_string()))
 }
 
 /// The page's host object, called through its methods.

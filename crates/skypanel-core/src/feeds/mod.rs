@@ -11,6 +11,7 @@
 //! field of a definition, or one source that failed: reported, while the rest of the feed
 //! still runs) and a [`Step`] (how many posts went into and out of one stage).
 
+pub mod answer;
 pub mod computed;
 pub mod definition;
 pub mod engine;
