@@ -425,6 +425,8 @@ struct FakeAppView {
     in_flight: Cell<usize>,
     peak: Cell<usize>,
     requests: RefCell<Vec<String>>,
+    /// Answers getPreferences with ExpiredToken (the access token ran out).
+    expire_preferences: Cell<bool>,
 }
 
 impl FakeAppView {
@@ -435,6 +437,7 @@ impl FakeAppView {
             in_flight: Cell::new(0),
             peak: Cell::new(0),
             requests: RefCell::default(),
+            expire_preferences: Cell::new(false),
         }
     }
 
@@ -482,6 +485,8 @@ impl Transport for FakeAppView {
         } else if request.url.contains("getList") {
             // No lists here: every one was deleted.
             (400, r#"{"error":"InvalidRequest","message":"List not found"}"#.into())
+        } else if request.url.contains("getPreferences") && self.expire_preferences.get() {
+            (400, r#"{"error":"ExpiredToken","message":"Token has expired"}"#.into())
         } else if request.url.contains("getPreferences") {
             (200, r#"{"preferences":[]}"#.into())
         } else {
@@ -635,4 +640,77 @@ fn sources_are_set_up_together_and_their_problems_keep_the_definitions_order() {
         (0..12).map(|n| (format!("sources[{n}].uri"), "UnknownList".to_string())).collect();
     assert_eq!(at, expected, "one problem per deleted list, in the definition's order");
     assert_eq!(page.posts.len(), 3, "the author's posts still come");
+}
+
+#[test]
+fn preferences_exclude_lists_and_source_setup_are_read_together() {
+    let app = FakeAppView::new(2, 3);
+    let excludes: Vec<String> = (0..6)
+        .map(|n| format!(r#"{{"kind":"exclude","list":"at://did:plc:owner/app.bsky.graph.list/x{n}"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"format":"skypanel.feed","version":1,"name":"t","sources":[{{"kind":"list","uri":"at://did:plc:owner/app.bsky.graph.list/l0"}},{{"kind":"author","actor":"user1.test"}}],"filters":[{}]}}"#,
+        excludes.join(",")
+    );
+    let page = run_page(&app, true, &text, None, 30).unwrap();
+    let requests = app.requests.borrow().clone();
+    let first_feed = requests.iter().position(|u| u.contains("getAuthorFeed")).expect("the author is read");
+    let before: Vec<&String> = requests[..first_feed].iter().collect();
+    assert_eq!(before.iter().filter(|u| u.contains("getPreferences")).count(), 1, "{before:?}");
+    assert_eq!(
+        before.iter().filter(|u| u.contains("list%2Fx") || u.contains("list/x")).count(),
+        6,
+        "{before:?}"
+    );
+    assert_eq!(
+        before.iter().filter(|u| u.contains("list%2Fl0") || u.contains("list/l0")).count(),
+        1,
+        "{before:?}"
+    );
+    // Eight requests before the first page, read together: six in flight at once (the
+    // per-host limit), where one after another never has more than one.
+    assert_eq!(app.peak.get(), MAX_PER_HOST, "{requests:?}");
+    // The problems in the same order as before: the filters' (lists that could not be read
+    // are missing), then the sources'.
+    let at: Vec<(String, String)> = page.errors.iter().map(|p| (p.path.clone(), p.name.clone())).collect();
+    let mut expected: Vec<(String, String)> =
+        (0..6).map(|n| (format!("filters[{n}].list"), "UnknownList".to_string())).collect();
+    expected.push(("sources[0].uri".into(), "UnknownList".into()));
+    assert_eq!(at, expected);
+    assert_eq!(page.posts.len(), 3, "the author's posts still come");
+
+    // From a cursor, the sources are not set up again: only the preferences and the lists.
+    let app = FakeAppView::new(2, 3);
+    let first = run_page(&app, true, &text, None, 1).unwrap();
+    let cursor = first.cursor.expect("more posts to come");
+    let again = FakeAppView::new(2, 3);
+    let next = run_page(&again, true, &text, Some(&cursor), 1).unwrap();
+    assert_eq!(next.errors.len(), 6, "the exclude lists, again: {:?}", next.errors);
+    assert_eq!(next.posts.len(), 1);
+    let requests = again.requests.borrow();
+    assert!(!requests.iter().any(|u| u.contains("list%2Fl0") || u.contains("list/l0")), "{requests:?}");
+    assert_eq!(requests.iter().filter(|u| u.contains("getList")).count(), 6, "{requests:?}");
+}
+
+#[test]
+fn an_expired_token_while_reading_preferences_fails_the_run_though_the_sources_were_set_up() {
+    let app = FakeAppView::new(2, 3);
+    app.expire_preferences.set(true);
+    let text = r#"{"format":"skypanel.feed","version":1,"name":"t","sources":[{"kind":"list","uri":"at://did:plc:owner/app.bsky.graph.list/l0"},{"kind":"author","actor":"user1.test"}],"filters":[{"kind":"exclude","list":"at://did:plc:owner/app.bsky.graph.list/x0"}]}"#;
+    let (def, problems) = definition::parse(text).expect("a feed definition");
+    let client = Client::new(PerHost::new(&app, MAX_PER_HOST), "http://localhost:2584")
+        .unwrap()
+        .with_auto_refresh(false)
+        .with_session(Session {
+            did: "did:plc:viewer".into(),
+            handle: "viewer.test".into(),
+            access_jwt: "a".into(),
+            refresh_jwt: "r".into(),
+        });
+    let host = MemoryHost::default();
+    let err = pollster::block_on(run(&client, &host, &def, problems, None, 30, BASE_MS)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ExpiredToken, "{err}");
+    let requests = app.requests.borrow();
+    assert_eq!(requests.iter().filter(|u| u.contains("getList")).count(), 2, "read together: {requests:?}");
+    assert!(!requests.iter().any(|u| u.contains("getAuthorFeed")), "no page is read: {requests:?}");
 }

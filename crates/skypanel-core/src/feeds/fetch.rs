@@ -117,45 +117,77 @@ pub async fn run<T: Transport, H: Host>(
         None => None,
     };
 
-    // The viewer's moderation: preferences, cached for a few minutes.
-    let mut moderation = Moderation::default();
-    if let Some(did) = &viewer {
-        match preferences(client, host, did, now_ms).await {
-            Ok(prefs) => {
-                let (m, p) = Moderation::from_preferences(&prefs, now_ms);
-                moderation = m;
-                errors.extend(p);
+    // What the page needs before its first request for posts, all at once (one wait, not
+    // one per piece): the viewer's preferences (cached for a few minutes), the lists the
+    // exclude filters name, and the sources' setup (not when resuming: the cursor has it).
+    enum Ready {
+        Preferences(Result<Vec<Value>, Error>),
+        List(String, Option<Vec<String>>),
+        Streams(Result<Vec<StreamSpec>, Error>, Plan),
+    }
+    type Work<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Ready> + 'a>>;
+    let mut work: Vec<Work<'_>> = Vec::new();
+    if let Some(did) = viewer.as_deref() {
+        work.push(Box::pin(async move { Ready::Preferences(preferences(client, host, did, now_ms).await) }));
+    }
+    if resumed.is_none() {
+        let viewer = viewer.as_deref();
+        work.push(Box::pin(async move {
+            let mut plan = Plan::default();
+            let specs = streams(client, host, def, viewer, now_ms, &mut plan).await;
+            Ready::Streams(specs, plan)
+        }));
+    }
+    for written in def.lists_needed() {
+        work.push(Box::pin(async move {
+            let members = match resolve_target_uri(client, &written, super::definition::LIST_COLLECTION).await
+            {
+                Ok(uri) => computed::list_members(client, &uri, 5_000).await.ok().map(|(m, _)| m),
+                Err(_) => None,
+            };
+            Ready::List(written, members)
+        }));
+    }
+    let mut prefs = None;
+    let mut set_up = None;
+    // Lists that cannot be read are left out: their filters are skipped.
+    let mut lists = HashMap::new();
+    for done in join_all(work).await {
+        match done {
+            Ready::Preferences(p) => prefs = Some(p),
+            Ready::List(written, Some(members)) => {
+                lists.insert(written, members);
             }
-            Err(e) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
-            Err(e) => errors.push(Problem {
-                path: String::new(),
-                name: e.kind().name().into(),
-                message: format!("your muted words and content settings could not be read ({e}); they are not applied to this page"),
-            }),
+            Ready::List(_, None) => {}
+            Ready::Streams(specs, plan) => set_up = Some((specs, plan)),
         }
     }
 
-    // Lists the exclude filters name.
-    let mut lists = HashMap::new();
-    for written in def.lists_needed() {
-        if let Ok(uri) = resolve_target_uri(client, &written, super::definition::LIST_COLLECTION).await {
-            if let Ok((members, _)) = computed::list_members(client, &uri, 5_000).await {
-                lists.insert(written, members);
-            }
+    // The viewer's moderation.
+    let mut moderation = Moderation::default();
+    match prefs {
+        None => {}
+        Some(Ok(prefs)) => {
+            let (m, p) = Moderation::from_preferences(&prefs, now_ms);
+            moderation = m;
+            errors.extend(p);
         }
+        Some(Err(e)) if e.kind() == ErrorKind::ExpiredToken => return Err(e),
+        Some(Err(e)) => errors.push(Problem {
+            path: String::new(),
+            name: e.kind().name().into(),
+            message: format!("your muted words and content settings could not be read ({e}); they are not applied to this page"),
+        }),
     }
     let ctx = Context { now_ms, moderation, lists, viewer: viewer.clone() };
     let (engine, engine_problems) = Engine::new(def, &ctx);
     errors.extend(engine_problems);
 
-    // The streams: from the cursor, or worked out from the sources.
-    let mut plan = Plan::default();
-    let (mut merger, mut memory) = match resumed {
-        Some(r) => r,
-        None => {
-            let specs = streams(client, host, def, viewer.as_deref(), now_ms, &mut plan).await?;
-            (Merger::new(specs), Memory::default())
-        }
+    // The streams: from the cursor, or those the sources' setup found.
+    let (mut plan, (mut merger, mut memory)) = match (resumed, set_up) {
+        (Some(r), _) => (Plan::default(), r),
+        (None, Some((specs, plan))) => (plan, (Merger::new(specs?), Memory::default())),
+        (None, None) => return Err(Error::InvalidInput("the feed's sources were not set up".into())),
     };
     let specs = merger.specs();
     // Mutuals and quiet posters needed again when resuming (from the cache).
