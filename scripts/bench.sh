@@ -92,7 +92,7 @@ say "on-the-fly feeds: the engine over 10,000 posts, native"
 engine=$(cargo run --quiet --release -p skypanel-core --example bench_feeds 2>/dev/null | tail -n 1)
 report "engine, 10,000 posts, native, median" "$(field "$engine" median_ms)" ms 5 "(p95 $(field "$engine" p95_ms) ms; $(field "$engine" kept) posts kept)"
 say "on-the-fly feeds: the same engine run as wasm in Chromium (wasm-bindgen-test, release)"
-wasm_engine=$(CHROMEDRIVER="$(command -v chromedriver)" cargo test --quiet --release -p skypanel-feeds-wasm --target wasm32-unknown-unknown --test engine -- --nocapture 2>/dev/null | grep -o '{"wasm_engine_median_ms[^}]*}' || true)
+wasm_engine=$(CHROMEDRIVER="$(command -v chromedriver)" cargo test --release -p skypanel-feeds-wasm --target wasm32-unknown-unknown --test engine -- --nocapture 2>/dev/null | grep -o '{"wasm_engine_median_ms[^}]*}' || true)
 report "engine, 10,000 posts, wasm in Chromium, median" "$(field "$wasm_engine" wasm_engine_median_ms)" ms 15
 
 say "size of the feeds' wasm"
