@@ -147,3 +147,37 @@ test('a definition from a newer SkyPanel is refused by both, with the same messa
   assert.equal(failed?.status, 1, 'the CLI refuses it with exit status 1');
   assert.ok(String(failed.stderr).includes(answer.error.message.replace(/ \(at .*\)$/, '')), `the CLI says the same: ${failed.stderr}`);
 });
+
+test('quiet posters: the same page natively and from the worker, for the viewer who follows a quiet and a busy poster', async () => {
+  const vera = net.feeds.viewer2.handle;
+  const definition = feedOf('Quiet posters', [{ kind: 'quiet' }]);
+  const natively = JSON.parse(
+    execFileSync(CLI, ['feeds', 'run', '-', '--plc', net.plc, '--appview', net.appview, '--handle', vera, '--limit', '30', '--json'], {
+      input: JSON.stringify(definition),
+      env: { ...process.env, SKYPANEL_APP_PASSWORD: net.password, XDG_CACHE_HOME: cacheHome },
+      encoding: 'utf8',
+    }),
+  );
+  assert.deepEqual(natively.errors, []);
+  const authors = new Set(natively.posts.map((/** @type {any} */ p) => p.item.post.author.handle));
+  assert.deepEqual([...authors], [net.feeds.quiet.account], 'only the quiet poster, never the busy one');
+
+  const other = await launch({ replica: false });
+  try {
+    const options = await other.openExtensionPage('extension/options/options.html');
+    await options.fill('#plc-url', net.plc);
+    await options.fill('#appview-url', net.appview);
+    await options.fill('#entryway-url', net.pds);
+    await options.click('#services button[type=submit]');
+    await options.getByTestId('options-services-status').filter({ hasText: 'Saved.' }).waitFor();
+    await options.fill('#identifier', vera);
+    await options.fill('#password', net.password);
+    await options.click('#sign-in button[type=submit]');
+    await options.getByTestId('options-signed-in').filter({ hasText: `@${vera}` }).waitFor();
+    const answer = await sendFromPage(options, 'feeds.run', { definition, limit: 30 });
+    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+    assert.deepEqual(comparable(answer.value), comparable(natively));
+  } finally {
+    await other.close();
+  }
+});
