@@ -36,7 +36,6 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::computed::{self, post_as_item, MAX_LIST_MEMBERS};
@@ -48,7 +47,7 @@ use super::moderation::Moderation;
 use super::{Candidate, Problem, SortKey, Step};
 use crate::grouping::Block;
 use crate::model::{FeedItem, FeedViewPost};
-use crate::xrpc::{Auth, AuthorFilter, Client, FeedSource, SearchQuery, Transport};
+use crate::xrpc::{AuthorFilter, Client, FeedSource, SearchQuery, Transport};
 use crate::{Error, ErrorKind};
 
 /// What the platform provides besides HTTP: the local library, a cache, progress.
@@ -565,49 +564,13 @@ async fn search_raw<T: Transport>(
     limit: u8,
     cursor: Option<&str>,
 ) -> Result<(Vec<FeedItem>, Option<String>), Error> {
-    const METHOD: &str = "app.bsky.feed.searchPosts";
-    #[derive(Deserialize)]
-    struct RawSearch<'a> {
-        #[serde(default)]
-        cursor: Option<String>,
-        #[serde(borrow)]
-        posts: Vec<&'a RawValue>,
-    }
-    if query.q.trim().is_empty() {
-        return Err(Error::InvalidInput("a search needs some words to look for".into()));
-    }
-    let limit = limit.clamp(1, 100).to_string();
-    let mut params: Vec<(&str, &str)> = vec![("q", &query.q), ("limit", &limit)];
-    for (name, value) in [
-        ("sort", &query.sort),
-        ("since", &query.since),
-        ("until", &query.until),
-        ("mentions", &query.mentions),
-        ("author", &query.author),
-        ("lang", &query.lang),
-        ("domain", &query.domain),
-        ("url", &query.url),
-    ] {
-        if let Some(v) = value {
-            params.push((name, v));
-        }
-    }
-    params.extend(query.tags.iter().map(|t| ("tag", t.as_str())));
-    if let Some(c) = cursor {
-        params.push(("cursor", c));
-    }
-    let bytes = client.query(METHOD, &params, Auth::Optional).await?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| Error::Malformed { method: METHOD.into(), detail: "the body is not UTF-8".into() })?;
-    let page: RawSearch<'_> = serde_json::from_str(text)
-        .map_err(|e| Error::Malformed { method: METHOD.into(), detail: e.to_string() })?;
-    let items = page
-        .posts
+    let (posts, next) = client.search_posts_raw(query, limit, cursor).await?;
+    let items = posts
         .iter()
         .map(|p| post_as_item(p.get()))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|detail| Error::Malformed { method: METHOD.into(), detail })?;
-    Ok((items, page.cursor))
+        .map_err(|detail| Error::Malformed { method: "app.bsky.feed.searchPosts".into(), detail })?;
+    Ok((items, next))
 }
 
 /// The viewer's Bluesky preferences, reused from the host's cache for a few minutes.

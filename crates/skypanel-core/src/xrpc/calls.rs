@@ -349,7 +349,36 @@ impl<T: Transport> Client<T> {
         limit: u8,
         cursor: Option<&str>,
     ) -> Result<SearchPage, Error> {
-        const METHOD: &str = "app.bsky.feed.searchPosts";
+        let bytes = self.search_posts_bytes(query, limit, cursor).await?;
+        Self::parse("app.bsky.feed.searchPosts", &bytes)
+    }
+
+    /// Like [`Client::search_posts`], but each post exactly as the server sent it, and the
+    /// next page's cursor (feeds keep items byte for byte).
+    pub async fn search_posts_raw(
+        &self,
+        query: &SearchQuery,
+        limit: u8,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<Box<RawValue>>, Option<String>), Error> {
+        #[derive(Deserialize)]
+        struct RawSearch {
+            #[serde(default)]
+            cursor: Option<String>,
+            posts: Vec<Box<RawValue>>,
+        }
+        let bytes = self.search_posts_bytes(query, limit, cursor).await?;
+        let page: RawSearch = Self::parse("app.bsky.feed.searchPosts", &bytes)?;
+        Ok((page.posts, page.cursor))
+    }
+
+    /// The answer of `searchPosts` for `query`, unread.
+    async fn search_posts_bytes(
+        &self,
+        query: &SearchQuery,
+        limit: u8,
+        cursor: Option<&str>,
+    ) -> Result<Vec<u8>, Error> {
         if query.q.trim().is_empty() {
             return Err(Error::InvalidInput("a search needs some words to look for".into()));
         }
@@ -373,8 +402,7 @@ impl<T: Transport> Client<T> {
         if let Some(c) = cursor {
             params.push(("cursor", c));
         }
-        let bytes = self.query(METHOD, &params, Auth::Optional).await?;
-        Self::parse(METHOD, &bytes)
+        self.query("app.bsky.feed.searchPosts", &params, Auth::Optional).await
     }
 
     /// A profile (`app.bsky.actor.getProfile`).
