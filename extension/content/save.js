@@ -26,7 +26,6 @@
   /** Every post's own action bar has a reply button; a quoted post has no action bar. */
   const OWN_ACTIONS = '[data-testid="replyBtn"]';
   const PERMALINK = /^\/profile\/([^/?#]+)\/post\/([^/?#]+)\/?$/;
-  const SVG = 'http://www.w3.org/2000/svg';
   // Where links to other posts live: a post's text (`data-word-wrap`, with or without the
   // postText testid: thread posts have none), its content, a quoted post, a link card.
   const NOT_PERMALINK = '[data-testid="contentHider-post"], [data-testid="postText"], [data-word-wrap], [role="link"][aria-label^="Post by"], a[target="_blank"]';
@@ -113,61 +112,14 @@
     }
   }
 
-  /** @type {SVGSVGElement | null} */
-  let iconTemplate = null;
-  /** The icon, cloned from one built once. */
-  function icon() {
-    iconTemplate ??= buildIcon();
-    return /** @type {SVGSVGElement} */ (iconTemplate.cloneNode(true));
-  }
-
-  /** The icon: a box with an arrow into it (bsky.app's bookmark is a ribbon). */
-  function buildIcon() {
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('width', '18');
-    svg.setAttribute('height', '18');
-    svg.setAttribute('aria-hidden', 'true');
-    const path = document.createElementNS(SVG, 'path');
-    path.setAttribute('d', 'M4 13v6a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-6M12 3v11m0 0-4-4m4 4 4-4');
-    path.setAttribute('fill', 'none');
-    path.setAttribute('stroke', 'currentColor');
-    path.setAttribute('stroke-width', '2');
-    path.setAttribute('stroke-linecap', 'round');
-    path.setAttribute('stroke-linejoin', 'round');
-    svg.append(path);
-    return svg;
-  }
-
   /**
    * A post's state as the background tells it: saved (true), not (false), a save queued until
    * Bluesky answers ('pending'), or a queued save refused when tried again ('failed').
    * @typedef {boolean | 'pending' | 'failed'} SaveState
    */
 
-  /** @type {Record<string, string>} */
-  const LABELS = {
-    saved: 'Saved in SkyPanel — click to remove the copy',
-    pending: 'Queued — will save when Bluesky answers (click to cancel)',
-    failed: 'SkyPanel could not save this post when it tried again (the library page says why) — click to try again',
-    unsaved: 'Save a private copy with SkyPanel',
-  };
-
-  /**
-   * Shows a state. aria-pressed is "true" only once the copy is stored (the test contract);
-   * a queued save is data-skypanel-save-state="pending".
-   * @param {HTMLButtonElement} button
-   * @param {SaveState} state
-   */
-  function show(button, state) {
-    const name = state === true ? 'saved' : state === 'pending' || state === 'failed' ? state : 'unsaved';
-    button.setAttribute('aria-pressed', String(state === true));
-    button.setAttribute('data-skypanel-save-state', name);
-    if (name === 'failed') button.setAttribute('data-skypanel-error', '');
-    else if (name !== 'unsaved') button.removeAttribute('data-skypanel-error');
-    button.setAttribute('aria-label', LABELS[name]);
-    button.title = LABELS[name];
-  }
+  // The button's look in each state, shared with the Feeds page (../shared/save-button.js).
+  const { show, icon } = /** @type {any} */ (globalThis).SkyPanelSaveButton;
 
   /** @param {{actor: string, rkey: string}} id */
   function makeButton(id) {

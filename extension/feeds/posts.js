@@ -16,7 +16,6 @@ import { el, link, renderPost } from '../shared/post-view.js';
 import { sourceLabel } from './definition.js';
 
 const SkyPanel = /** @type {any} */ (globalThis).SkyPanel;
-const SVG = 'http://www.w3.org/2000/svg';
 const POST_URI = /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._~:-]{1,512})$/;
 
 /**
@@ -42,41 +41,8 @@ const https = (url) => (typeof url === 'string' && url.startsWith('https://') ? 
 /** Buttons by post at-uri (a post can be shown twice: the preview and an open block). @type {Map<string, Set<HTMLButtonElement>>} */
 const buttons = new Map();
 
-/** @type {Record<string, string>} */
-const SAVE_LABELS = {
-  saved: 'Saved in SkyPanel — click to remove the copy',
-  pending: 'Queued — will save when Bluesky answers',
-  failed: 'SkyPanel could not save this post when it tried again (the library page says why) — click to try again',
-  unsaved: 'Save a private copy with SkyPanel',
-};
-
-/** @param {HTMLButtonElement} button @param {boolean | 'pending' | 'failed'} state */
-function showSave(button, state) {
-  const name = state === true ? 'saved' : state === 'pending' || state === 'failed' ? state : 'unsaved';
-  button.setAttribute('aria-pressed', String(state === true));
-  button.setAttribute('data-skypanel-save-state', name);
-  if (name === 'failed') button.setAttribute('data-skypanel-error', '');
-  else button.removeAttribute('data-skypanel-error');
-  button.setAttribute('aria-label', SAVE_LABELS[name]);
-  button.title = SAVE_LABELS[name];
-}
-
-function saveIcon() {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('width', '18');
-  svg.setAttribute('height', '18');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', 'M4 13v6a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-6M12 3v11m0 0-4-4m4 4 4-4');
-  path.setAttribute('fill', 'none');
-  path.setAttribute('stroke', 'currentColor');
-  path.setAttribute('stroke-width', '2');
-  path.setAttribute('stroke-linecap', 'round');
-  path.setAttribute('stroke-linejoin', 'round');
-  svg.append(path);
-  return svg;
-}
+// The button's look in each state, shared with the content script (../shared/save-button.js).
+const { show: showSave, icon: saveIcon } = /** @type {any} */ (globalThis).SkyPanelSaveButton;
 
 /** @param {string} uri */
 function saveButton(uri) {
