@@ -36,7 +36,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
-            eprintln!("skypanel: {msg}");
+            // Errors can carry a server's own message: printed inert like everything else.
+            eprintln!("skypanel: {}", clean(&msg));
             ExitCode::FAILURE
         }
     }
